@@ -1,0 +1,199 @@
+/* test-stanza.c: stanza basics
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <xmpp-glib/xmpp-glib.h>
+
+static void
+test_kinds (void)
+{
+  static const struct {
+    const char *xml;
+    XmppStanzaKind kind;
+  } cases[] = {
+    { "<iq type='get' id='1'/>", XMPP_STANZA_KIND_IQ },
+    { "<message/>", XMPP_STANZA_KIND_MESSAGE },
+    { "<presence/>", XMPP_STANZA_KIND_PRESENCE },
+    { "<presence xmlns='jabber:server'/>", XMPP_STANZA_KIND_PRESENCE },
+    { "<message xmlns='jabber:component:accept'/>", XMPP_STANZA_KIND_MESSAGE },
+    { "<message xmlns='urn:other'/>", XMPP_STANZA_KIND_OTHER },
+    { "<stream:features xmlns:stream='http://etherx.jabber.org/streams'/>", XMPP_STANZA_KIND_OTHER },
+    { "<success xmlns='urn:ietf:params:xml:ns:xmpp-sasl'/>", XMPP_STANZA_KIND_OTHER },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(XmppStanza) stanza = xmpp_stanza_new_from_string (cases[i].xml, -1, &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (xmpp_stanza_get_kind (stanza), ==, cases[i].kind);
+    }
+}
+
+static void
+test_basics (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppStanza) iq = NULL;
+  g_autoptr(XmppJid) to = NULL;
+  XmppJid *from;
+
+  iq = xmpp_stanza_new_from_string ("<iq type='get' id='q1' from='Juliet@Example.COM/Balcony' "
+                                    "to='example.com'><query xmlns='jabber:iq:roster'/></iq>",
+                                    -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (xmpp_stanza_get_kind (iq), ==, XMPP_STANZA_KIND_IQ);
+  g_assert_cmpstr (xmpp_stanza_get_stanza_type (iq), ==, "get");
+  g_assert_cmpstr (xmpp_stanza_get_id (iq), ==, "q1");
+  g_assert_cmpstr (xmpp_element_get_namespace (xmpp_stanza_get_element (iq)), ==, "jabber:client");
+
+  from = xmpp_stanza_get_from (iq);
+  g_assert_nonnull (from);
+  g_assert_cmpstr (xmpp_jid_to_string (from), ==, "juliet@example.com/Balcony");
+  /* The parsed address is kept while the attribute is unchanged. */
+  g_assert_true (xmpp_stanza_get_from (iq) == from);
+  g_assert_cmpstr (xmpp_jid_to_string (xmpp_stanza_get_to (iq)), ==, "example.com");
+  g_assert_true (xmpp_element_is (xmpp_stanza_get_payload (iq), "query", "jabber:iq:roster"));
+
+  to = xmpp_jid_new ("romeo@example.net", &error);
+  g_assert_no_error (error);
+  xmpp_stanza_set_to (iq, to);
+  g_assert_cmpstr (xmpp_element_get_attribute (xmpp_stanza_get_element (iq), "to"), ==, "romeo@example.net");
+  g_assert_true (xmpp_jid_equal (xmpp_stanza_get_to (iq), to));
+
+  xmpp_stanza_set_from (iq, NULL);
+  g_assert_null (xmpp_stanza_get_from (iq));
+
+  /* An address that is not valid reads as NULL. */
+  xmpp_element_set_attribute (xmpp_stanza_get_element (iq), "from", "@bad");
+  g_assert_null (xmpp_stanza_get_from (iq));
+
+  xmpp_stanza_set_stanza_type (iq, "set");
+  xmpp_stanza_set_id (iq, "q2");
+  g_assert_cmpstr (xmpp_stanza_get_stanza_type (iq), ==, "set");
+  g_assert_cmpstr (xmpp_stanza_get_id (iq), ==, "q2");
+  g_assert_false (xmpp_stanza_is_error (iq));
+  g_assert_true (xmpp_stanza_check_error (iq, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_build (void)
+{
+  g_autoptr(XmppStanza) message = xmpp_stanza_new (XMPP_STANZA_KIND_MESSAGE, "chat");
+  g_autofree char *xml = NULL;
+
+  xmpp_stanza_set_id (message, "m1");
+  xmpp_element_add_child_with_text (xmpp_stanza_get_element (message), "body", NULL, "Art thou not Romeo?");
+  xml = xmpp_stanza_to_string (message);
+  g_assert_cmpstr (xml, ==, "<message type='chat' id='m1'><body>Art thou not Romeo?</body></message>");
+  g_assert_cmpint (xmpp_stanza_get_kind (message), ==, XMPP_STANZA_KIND_MESSAGE);
+}
+
+static void
+test_replies (void)
+{
+  g_autoptr(XmppStanza) request = NULL;
+  g_autoptr(XmppStanza) result = NULL;
+  g_autoptr(XmppStanza) error_reply = NULL;
+  g_autoptr(GError) error = NULL;
+  XmppStanzaErrorType type;
+  g_autofree char *xml = NULL;
+
+  request = xmpp_stanza_new_from_string ("<iq type='get' id='v1' from='romeo@example.net/orchard' "
+                                         "to='juliet@example.com/balcony'>"
+                                         "<query xmlns='jabber:iq:version'/></iq>", -1, &error);
+  g_assert_no_error (error);
+
+  result = xmpp_stanza_new_reply (request);
+  g_assert_cmpstr (xmpp_stanza_get_stanza_type (result), ==, "result");
+  g_assert_cmpstr (xmpp_stanza_get_id (result), ==, "v1");
+  g_assert_cmpstr (xmpp_jid_to_string (xmpp_stanza_get_to (result)), ==, "romeo@example.net/orchard");
+  g_assert_cmpstr (xmpp_jid_to_string (xmpp_stanza_get_from (result)), ==, "juliet@example.com/balcony");
+  g_assert_null (xmpp_stanza_get_payload (result));
+
+  error_reply = xmpp_stanza_new_error_reply (request, XMPP_STANZA_ERROR_TYPE_CANCEL,
+                                             XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE, "No such service");
+  xml = xmpp_stanza_to_string (error_reply);
+  g_assert_cmpstr (xml, ==,
+                   "<iq to='romeo@example.net/orchard' from='juliet@example.com/balcony' id='v1' type='error'>"
+                   "<error type='cancel'><service-unavailable xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+                   "<text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>No such service</text></error></iq>");
+  g_assert_true (xmpp_stanza_is_error (error_reply));
+  g_assert_cmpint (xmpp_stanza_get_error_condition (error_reply), ==, XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE);
+  g_assert_true (xmpp_stanza_get_error_type (error_reply, &type));
+  g_assert_cmpint (type, ==, XMPP_STANZA_ERROR_TYPE_CANCEL);
+  g_assert_cmpstr (xmpp_stanza_get_error_text (error_reply), ==, "No such service");
+  g_assert_null (xmpp_stanza_get_payload (error_reply));
+
+  g_assert_false (xmpp_stanza_check_error (error_reply, &error));
+  g_assert_error (error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE);
+  g_assert_cmpstr (error->message, ==, "No such service");
+}
+
+static void
+test_error_parsing (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppStanza) reply = NULL;
+  g_autoptr(XmppStanza) unknown = NULL;
+  XmppStanzaErrorType type;
+
+  g_test_summary ("The condition of an error stanza is read from the stanzas namespace, "
+                  "skipping <text/> and application-specific conditions.");
+
+  reply = xmpp_stanza_new_from_string ("<message type='error' id='m'><body>x</body>"
+                                       "<error type='wait'><text xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'>busy</text>"
+                                       "<app xmlns='urn:app'/>"
+                                       "<resource-constraint xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+                                       "</error></message>", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (xmpp_stanza_get_error_condition (reply), ==, XMPP_STANZA_ERROR_RESOURCE_CONSTRAINT);
+  g_assert_true (xmpp_stanza_get_error_type (reply, &type));
+  g_assert_cmpint (type, ==, XMPP_STANZA_ERROR_TYPE_WAIT);
+  g_assert_false (xmpp_stanza_check_error (reply, &error));
+  g_assert_error (error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_RESOURCE_CONSTRAINT);
+  g_assert_cmpstr (error->message, ==, "busy");
+  g_clear_error (&error);
+
+  unknown = xmpp_stanza_new_from_string ("<iq type='error' id='x'><error type='bogus'>"
+                                         "<made-up xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+                                         "</error></iq>", -1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (xmpp_stanza_get_error_condition (unknown), ==, XMPP_STANZA_ERROR_UNDEFINED_CONDITION);
+  g_assert_false (xmpp_stanza_get_error_type (unknown, &type));
+  g_assert_null (xmpp_stanza_get_error_text (unknown));
+  g_assert_false (xmpp_stanza_check_error (unknown, &error));
+  g_assert_error (error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_UNDEFINED_CONDITION);
+}
+
+static void
+test_error_tables (void)
+{
+  for (int i = XMPP_STANZA_ERROR_BAD_REQUEST; i <= XMPP_STANZA_ERROR_UNEXPECTED_REQUEST; i++)
+    g_assert_cmpint (xmpp_stanza_condition_from_string (xmpp_stanza_condition_to_string (i)), ==, i);
+  for (int i = XMPP_STREAM_ERROR_BAD_FORMAT; i <= XMPP_STREAM_ERROR_UNSUPPORTED_VERSION; i++)
+    g_assert_cmpint (xmpp_stream_condition_from_string (xmpp_stream_condition_to_string (i)), ==, i);
+  g_assert_cmpstr (xmpp_stream_condition_to_string (XMPP_STREAM_ERROR_RESTRICTED_XML), ==, "restricted-xml");
+  g_assert_cmpint (xmpp_stream_condition_from_string ("nonsense"), ==, XMPP_STREAM_ERROR_UNDEFINED_CONDITION);
+  g_assert_cmpint (xmpp_stream_condition_from_string (NULL), ==, XMPP_STREAM_ERROR_UNDEFINED_CONDITION);
+  g_assert_cmpstr (xmpp_stanza_error_type_to_string (XMPP_STANZA_ERROR_TYPE_MODIFY), ==, "modify");
+  g_assert_false (xmpp_stanza_error_type_from_string ("later", NULL));
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/stanza/kinds", test_kinds);
+  g_test_add_func ("/stanza/basics", test_basics);
+  g_test_add_func ("/stanza/build", test_build);
+  g_test_add_func ("/stanza/replies", test_replies);
+  g_test_add_func ("/stanza/error/parsing", test_error_parsing);
+  g_test_add_func ("/stanza/error/tables", test_error_tables);
+
+  return g_test_run ();
+}

@@ -1,0 +1,14 @@
+/* xmpp-stanza-private.h
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "xmpp-stanza.h"
+
+G_BEGIN_DECLS
+
+/* Wraps @element, taking the caller's reference. */
+XmppStanza *xmpp_stanza_new_take_element (XmppElement *element);
+
+G_END_DECLS
