@@ -955,7 +955,7 @@ bare_thread (gpointer user_data)
 static void
 test_bare_threads (void)
 {
-  BareThreadData data = { NULL, };
+  BareThreadData data = { 0 };
   GThread *threads[8];
   gpointer first = NULL;
   gsize i;

@@ -129,6 +129,26 @@ test_stream_elements (void)
 }
 
 static void
+test_xml_namespace_element (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppStanza) stanza = NULL;
+  g_autoptr(XmppStanza) again = NULL;
+  g_autofree char *xml = NULL;
+
+  g_test_summary ("An element in the XML namespace is written with the xml: prefix, "
+                  "since that namespace cannot be declared as a default namespace.");
+
+  stanza = xmpp_stanza_new_from_string ("<message><xml:x><y/></xml:x></message>", -1, &error);
+  g_assert_no_error (error);
+  xml = xmpp_stanza_to_string (stanza);
+  g_assert_cmpstr (xml, ==, "<message><xml:x><y/></xml:x></message>");
+  again = xmpp_stanza_new_from_string (xml, -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (xmpp_element_equal (xmpp_stanza_get_element (stanza), xmpp_stanza_get_element (again)));
+}
+
+static void
 test_stream_header (void)
 {
   g_autoptr(XmppStreamHeader) header = xmpp_stream_header_new (NULL);
@@ -161,6 +181,7 @@ main (int    argc,
   g_test_add_func ("/writer/namespaces", test_namespaces);
   g_test_add_func ("/writer/no-namespace", test_no_namespace_child);
   g_test_add_func ("/writer/stream-elements", test_stream_elements);
+  g_test_add_func ("/writer/xml-namespace-element", test_xml_namespace_element);
   g_test_add_func ("/writer/stream-header", test_stream_header);
 
   return g_test_run ();

@@ -456,6 +456,9 @@ xmpp_element_set_attribute_ns (XmppElement *self,
 
   g_return_if_fail (self != NULL);
   g_return_if_fail (name != NULL && *name != '\0');
+  /* Namespace declarations follow from the namespaces of the elements. */
+  g_return_if_fail (g_strcmp0 (namespace_, "http://www.w3.org/2000/xmlns/") != 0);
+  g_return_if_fail (namespace_ != NULL || strcmp (name, "xmlns") != 0);
 
   attr = (XmppAttribute *) find_attribute (self, name, namespace_);
   if (attr != NULL)

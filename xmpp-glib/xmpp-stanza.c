@@ -121,17 +121,13 @@ xmpp_stanza_new_for_element (XmppElement *element)
   return xmpp_stanza_new_take_element (xmpp_element_ref (element));
 }
 
-/* Puts the elements that have no namespace, and are not below one that
- * has, into @ns: the default namespace they would inherit in a stream. */
 static void
-assign_default_namespace (XmppElement *element,
-                          const char  *ns)
+capture_stanza (XmppStanza *stanza,
+                gpointer    user_data)
 {
-  if (element->ns != NULL)
-    return;
-  element->ns = g_ref_string_new_intern (ns);
-  for (XmppElement *child = element->first_child; child != NULL; child = child->next)
-    assign_default_namespace (child, ns);
+  GPtrArray *stanzas = user_data;
+
+  g_ptr_array_add (stanzas, xmpp_stanza_ref (stanza));
 }
 
 /**
@@ -140,9 +136,10 @@ assign_default_namespace (XmppElement *element,
  * @length: the length of @xml in bytes, or -1 if it is NUL-terminated
  * @error: return location for a #GError
  *
- * Parses one element as a stanza, with the restrictions and limits of
- * [class@Xmpp.Parser]. Without an `xmlns`, the root is taken to be in
- * `jabber:client`, as a stanza inside a client stream is.
+ * Parses one stanza, with the restrictions and limits of
+ * [class@Xmpp.Parser], as it would be read inside a client stream: an
+ * element without an `xmlns` is in `jabber:client`, and the `stream:`
+ * prefix is bound. The text must hold exactly one element.
  *
  * Returns: (transfer full) (nullable): the stanza, or %NULL with @error
  *   set in the %XMPP_STREAM_ERROR domain
@@ -152,17 +149,36 @@ xmpp_stanza_new_from_string (const char *xml,
                              gssize      length,
                              GError    **error)
 {
-  XmppElement *element;
+  static const char header[] =
+    "<stream:stream xmlns='" XMPP_NS_CLIENT "' xmlns:stream='" XMPP_NS_STREAM "'>";
+  static const XmppParserHandlers handlers = { NULL, capture_stanza, NULL };
+  g_autoptr(XmppParser) parser = NULL;
+  g_autoptr(GPtrArray) stanzas = NULL;
 
   g_return_val_if_fail (xml != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  element = xmpp_element_new_from_string (xml, length, error);
-  if (element == NULL)
+  if (length < 0)
+    length = strlen (xml);
+
+  /* The text is read as it would be inside a client stream, so that the
+   * default namespace and the stream: prefix are in scope. */
+  stanzas = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_stanza_unref);
+  parser = xmpp_parser_new ();
+  xmpp_parser_set_handlers (parser, &handlers, stanzas);
+  if (!xmpp_parser_feed (parser, (const guint8 *) header, sizeof header - 1, error) ||
+      !xmpp_parser_feed (parser, (const guint8 *) xml, length, error) ||
+      !xmpp_parser_feed (parser, (const guint8 *) XMPP_STREAM_FOOTER, strlen (XMPP_STREAM_FOOTER), error) ||
+      !xmpp_parser_finish (parser, error))
     return NULL;
 
-  assign_default_namespace (element, XMPP_NS_CLIENT);
-  return xmpp_stanza_new_take_element (element);
+  if (stanzas->len != 1)
+    {
+      g_set_error (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_NOT_WELL_FORMED,
+                   _("The text holds %u elements instead of one stanza"), stanzas->len);
+      return NULL;
+    }
+  return g_ptr_array_steal_index (stanzas, 0);
 }
 
 static XmppStanza *

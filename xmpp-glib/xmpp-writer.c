@@ -170,11 +170,14 @@ append_element (GString     *out,
                 const char  *inherited_ns,
                 gboolean     stream_prefix_bound)
 {
-  /* Elements of the stream namespace are written with the stream: prefix
-   * and leave the default namespace as it was. */
+  /* Elements of the stream namespace are written with the stream: prefix,
+   * those of the XML namespace (which cannot be a default namespace) with
+   * the predeclared xml: prefix; both leave the default namespace as it
+   * was. */
   gboolean in_stream_ns = element->ns != NULL && strcmp (element->ns, XMPP_NS_STREAM) == 0;
-  const char *prefix = in_stream_ns ? "stream" : NULL;
-  const char *child_ns = in_stream_ns ? inherited_ns : element->ns;
+  gboolean in_xml_ns = element->ns != NULL && strcmp (element->ns, XMPP_NS_XML) == 0;
+  const char *prefix = in_stream_ns ? "stream" : in_xml_ns ? "xml" : NULL;
+  const char *child_ns = prefix != NULL ? inherited_ns : element->ns;
 
   append_open_tag (out, element, prefix, inherited_ns, in_stream_ns && !stream_prefix_bound);
 
