@@ -10,6 +10,8 @@
  *   (b) XmppParser with a handler connected to its "stanza" signal,
  *   (c) XmppParser with the private handlers the connection uses,
  * each fed the same 4 KiB chunks, taking the median of several runs.
+ * The runs of the three are interleaved, so that a change in the load of
+ * the machine does not favour one of them.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -23,7 +25,7 @@
 #include "xmpp-glib/xmpp-parser-private.h"
 
 #define CHUNK_SIZE 4096
-#define N_RUNS 5
+#define N_RUNS 7
 
 typedef struct
 {
@@ -51,7 +53,8 @@ build_stream (guint   n,
                             "<message from='juliet@capulet.example/balcony' "
                             "to='romeo@montague.example/orchard' type='chat' id='msg-%08u'>"
                             "<body>O Romeo, Romeo, wherefore art thou Romeo? Deny thy father "
-                            "&amp; refuse thy name; or if thou wilt not, be but sworn my love %u.</body>"
+                            "&amp; refuse thy name; or if thou wilt not, be but sworn my "
+                            "love %u.</body>"
                             "<thread>e0ffe42b285619</thread>"
                             "<active xmlns='http://jabber.org/protocol/chatstates'/>"
                             "</message>",
@@ -214,37 +217,50 @@ compare_doubles (const void *a,
   return (x > y) - (x < y);
 }
 
-/* Returns the median CPU time of N_RUNS runs, in µs per stanza. */
-static double
-measure (RunFunc     run,
-         const char *data,
-         gsize       length,
-         guint       n,
-         Counts     *counts)
+/* Runs each variant N_RUNS times, interleaved so that a change in the
+ * machine's load weighs on all of them alike, and stores the median CPU
+ * time of each in @medians, in µs per stanza. */
+static void
+measure (const RunFunc *runs,
+         guint          n_variants,
+         const char    *data,
+         gsize          length,
+         guint          n,
+         Counts        *counts,
+         double        *medians)
 {
-  double times[N_RUNS];
+  double times[3][N_RUNS];
 
-  for (guint i = 0; i < N_RUNS; i++)
+  g_assert_cmpuint (n_variants, <=, G_N_ELEMENTS (times));
+
+  for (guint r = 0; r < N_RUNS; r++)
+    for (guint v = 0; v < n_variants; v++)
+      {
+        double start;
+
+        memset (&counts[v], 0, sizeof counts[v]);
+        start = cpu_seconds ();
+        runs[v] (data, length, &counts[v]);
+        times[v][r] = (cpu_seconds () - start) * 1e6 / n;
+      }
+
+  for (guint v = 0; v < n_variants; v++)
     {
-      double start;
-
-      memset (counts, 0, sizeof *counts);
-      start = cpu_seconds ();
-      run (data, length, counts);
-      times[i] = (cpu_seconds () - start) * 1e6 / n;
+      qsort (times[v], N_RUNS, sizeof times[v][0], compare_doubles);
+      medians[v] = times[v][N_RUNS / 2];
     }
-  qsort (times, N_RUNS, sizeof times[0], compare_doubles);
-  return times[N_RUNS / 2];
 }
 
 int
 main (int    argc,
       char **argv)
 {
+  static const RunFunc runs[] = { run_bare, run_signal, run_handlers };
   guint n = 200000;
   g_autofree char *data = NULL;
   gsize length;
-  Counts counts;
+  Counts counts[G_N_ELEMENTS (runs)];
+  double medians[G_N_ELEMENTS (runs)];
   double bare, with_signal, with_handlers;
 
   if (argc > 1)
@@ -258,27 +274,27 @@ main (int    argc,
   xmlInitParser ();
   data = build_stream (n, &length);
 
-  bare = measure (run_bare, data, length, n, &counts);
-  if (counts.n_starts != 4 * (guint64) n + 1 || counts.n_ends != counts.n_starts)
-    g_error ("libxml2 saw %" G_GUINT64_FORMAT " elements", counts.n_starts);
+  measure (runs, G_N_ELEMENTS (runs), data, length, n, counts, medians);
+  bare = medians[0];
+  with_signal = medians[1];
+  with_handlers = medians[2];
 
-  with_signal = measure (run_signal, data, length, n, &counts);
-  if (counts.n_stanzas != n || counts.n_body_bytes == 0)
-    g_error ("The signal saw %" G_GUINT64_FORMAT " stanzas", counts.n_stanzas);
-
-  with_handlers = measure (run_handlers, data, length, n, &counts);
-  if (counts.n_stanzas != n || counts.n_body_bytes == 0)
-    g_error ("The handlers saw %" G_GUINT64_FORMAT " stanzas", counts.n_stanzas);
+  if (counts[0].n_starts != 4 * (guint64) n + 1 || counts[0].n_ends != counts[0].n_starts)
+    g_error ("libxml2 saw %" G_GUINT64_FORMAT " elements", counts[0].n_starts);
+  for (guint v = 1; v < G_N_ELEMENTS (runs); v++)
+    if (counts[v].n_stanzas != n || counts[v].n_body_bytes == 0)
+      g_error ("XmppParser reported %" G_GUINT64_FORMAT " stanzas", counts[v].n_stanzas);
 
   /* printf, not g_print: the table is UTF-8 whatever the locale. */
   printf ("%u stanzas of %.0f bytes on average, fed in %u-byte chunks; "
-          "CPU time, median of %u runs\n\n",
+          "CPU time, median of %u interleaved runs\n\n",
           n, (double) length / n, CHUNK_SIZE, N_RUNS);
   printf ("| parser | µs/stanza | ratio to libxml2 |\n");
   printf ("| --- | ---: | ---: |\n");
   printf ("| (a) libxml2 SAX2 push, counting only | %.3f | 1.00× |\n", bare);
   printf ("| (b) XmppParser, `stanza` signal | %.3f | %.2f× |\n", with_signal, with_signal / bare);
-  printf ("| (c) XmppParser, private handlers | %.3f | %.2f× |\n", with_handlers, with_handlers / bare);
+  printf ("| (c) XmppParser, private handlers | %.3f | %.2f× |\n",
+          with_handlers, with_handlers / bare);
 
   return 0;
 }

@@ -27,10 +27,15 @@ static const char full_stream[] =
   "<thread>t-1</thread>"
   "<active xmlns='http://jabber.org/protocol/chatstates'/>"
   "</message>\n  "
-  "<presence from='romeo@example.net/orchard'><show>away</show><status>a &lt;b&gt; &quot;c&quot; &apos;d&apos;</status></presence>"
+  "<presence from='romeo@example.net/orchard'><show>away</show>"
+  "<status>a &lt;b&gt; &quot;c&quot; &apos;d&apos;</status></presence>"
   "<iq type='get' id='i&amp;1'><query xmlns='jabber:iq:roster' ver=''/></iq>"
-  "<message id='m2'><body>one <b xmlns='urn:x'>two</b> three<![CDATA[ <four> & ]]>five</body></message>"
-  "<iq xmlns:p='urn:p' type='result' id='i2'><p:x p:a='1' b='&#x41;&#65;'>\xe4\xb8\xad\xe6\x96\x87</p:x></iq>"
+  "<message id='m2'>"
+  "<body>one <b xmlns='urn:x'>two</b> three<![CDATA[ <four> & ]]>five</body>"
+  "</message>"
+  "<iq xmlns:p='urn:p' type='result' id='i2'>"
+  "<p:x p:a='1' b='&#x41;&#65;'>\xe4\xb8\xad\xe6\x96\x87</p:x>"
+  "</iq>"
   "\n</stream:stream>";
 
 typedef struct
@@ -250,9 +255,11 @@ test_stanzas (void)
   g_assert_cmpstr (xmpp_element_get_attribute (element, "id"), ==, "m1");
   g_assert_cmpuint (xmpp_element_get_n_attributes (element), ==, 4);
   g_assert_cmpstr (xmpp_element_get_child_text (element, "body", "jabber:client"), ==,
-                   "Art thou not Romeo, and a Montague? & caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
+                   "Art thou not Romeo, and a Montague? "
+                   "& caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80");
   g_assert_cmpstr (xmpp_element_get_child_text (element, "thread", NULL), ==, "t-1");
-  g_assert_nonnull (xmpp_element_get_child (element, "active", "http://jabber.org/protocol/chatstates"));
+  g_assert_nonnull (xmpp_element_get_child (element, "active",
+                                            "http://jabber.org/protocol/chatstates"));
   g_assert_cmpuint (xmpp_element_get_n_children (element), ==, 3);
 
   g_assert_cmpint (xmpp_stanza_get_kind (g_ptr_array_index (events.stanzas, 2)), ==,
@@ -879,7 +886,8 @@ test_namespace_entities (void)
                   "attribute values");
 
   feed_ok (parser,
-           "<stream:stream xmlns='urn:a&amp;b' xmlns:stream='" STREAM_NS "' xmlns:p='urn:&#38;&#x26;&lt;'>"
+           "<stream:stream xmlns='urn:a&amp;b' xmlns:stream='" STREAM_NS "'"
+           " xmlns:p='urn:&#38;&#x26;&lt;'>"
            "<message p:q='1'><x xmlns='urn:c&amp;d'/></message>");
   g_assert_cmpuint (events.headers->len, ==, 1);
   g_assert_cmpstr (xmpp_stream_header_get_content_namespace (g_ptr_array_index (events.headers, 0)),

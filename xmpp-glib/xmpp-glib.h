@@ -14,5 +14,7 @@
 #include <xmpp-glib/xmpp-stanza.h>
 #include <xmpp-glib/xmpp-stream-header.h>
 #include <xmpp-glib/xmpp-parser.h>
+#include <xmpp-glib/xmpp-sasl.h>
+#include <xmpp-glib/xmpp-connection.h>
 
 #undef __XMPP_GLIB_INSIDE__

@@ -58,8 +58,8 @@
  * Malformed XML, including bytes that are not UTF-8, a NUL byte, a
  * character that XML forbids or an unbound namespace prefix, fails with
  * %XMPP_STREAM_ERROR_NOT_WELL_FORMED, and so does data after the end of
- * the stream. Text other than white space between stanzas fails with
- * %XMPP_STREAM_ERROR_BAD_FORMAT.
+ * the stream (white space after it is ignored). Text other than white
+ * space between stanzas fails with %XMPP_STREAM_ERROR_BAD_FORMAT.
  *
  * The root element must be `stream` in the namespace
  * `http://etherx.jabber.org/streams`. If its prefix is bound to another
@@ -76,7 +76,9 @@
  * [property@Xmpp.Parser:max-depth] and
  * [property@Xmpp.Parser:max-attributes] bound what one stanza may cost;
  * going past one fails with %XMPP_STREAM_ERROR_POLICY_VIOLATION. The
- * parser never holds much more than `max-stanza-size` bytes of input.
+ * parser never holds much more than `max-stanza-size` bytes of input, and
+ * a long start tag with too many attributes fails as soon as they have
+ * arrived, without waiting for its end.
  *
  * ## Errors and re-entrancy
  *
@@ -143,7 +145,12 @@ struct _XmppParser
 
   XmppElement *stanza;          /* owned: the stanza being built */
   XmppElement *current;         /* borrowed: its innermost open element */
-  GString *text;                /* character data not yet attached */
+
+  /* Character data not yet attached to the tree: adjacent pieces of text
+   * and CDATA end up as one string. */
+  char *text;
+  gsize text_length;
+  gsize text_size;
 
   /* libxml2's interned names (stable for the context's lifetime) mapped
    * to GRefStrings, so that each stanza shares them; the slots are a
@@ -300,6 +307,44 @@ dup_bytes (const char *bytes,
   return copy;
 }
 
+/* Text */
+
+#define TEXT_BUFFER_KEEP (64 * 1024)
+
+static inline void
+append_text (XmppParser *self,
+             const char *text,
+             gsize       length)
+{
+  if (G_UNLIKELY (length == 0))
+    return;
+  if (G_UNLIKELY (self->text_size - self->text_length < length))
+    {
+      self->text_size = MAX (2 * self->text_size, self->text_length + length);
+      self->text = g_realloc (self->text, self->text_size);
+    }
+  memcpy (self->text + self->text_length, text, length);
+  self->text_length += length;
+}
+
+/* Attaches the pending text to @element, after its last child. */
+static inline void
+flush_text (XmppParser  *self,
+            XmppElement *element)
+{
+  if (self->text_length == 0)
+    return;
+
+  xmpp_element_take_text (element, dup_bytes (self->text, self->text_length));
+  self->text_length = 0;
+  /* Do not keep a huge buffer after a huge text. */
+  if (G_UNLIKELY (self->text_size > TEXT_BUFFER_KEEP))
+    {
+      g_clear_pointer (&self->text, g_free);
+      self->text_size = 0;
+    }
+}
+
 /* Copies an attribute value. Without XML_PARSE_NOENT, libxml2 decodes
  * every reference in an attribute value except those that give '&':
  * "&amp;" and "&#38;" both reach us as "&#38;", and no other '&' can.
@@ -354,7 +399,8 @@ intern_name_slow (XmppParser    *self,
       if (G_UNLIKELY (strchr ((const char *) name, '&') != NULL))
         {
           /* A namespace name (no element or attribute name has an '&') */
-          g_autofree char *decoded = dup_attribute_value (name, name + strlen ((const char *) name));
+          gsize length = strlen ((const char *) name);
+          g_autofree char *decoded = dup_attribute_value (name, name + length);
 
           ref = g_ref_string_new_intern (decoded);
         }
@@ -375,7 +421,8 @@ static inline char *
 intern_name (XmppParser    *self,
              const xmlChar *name)
 {
-  guint slot = (guint) (((guint64) (guintptr) name * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15)) >> 56) % NAME_SLOTS;
+  guint64 hash = (guint64) (guintptr) name * G_GUINT64_CONSTANT (0x9E3779B97F4A7C15);
+  guint slot = (guint) (hash >> 56) % NAME_SLOTS;
   char *ref;
 
   if (G_LIKELY (self->name_slots[slot].key == name))
@@ -455,7 +502,8 @@ start_stream (XmppParser     *self,
                prefix, uri != NULL ? (const char *) uri : "", XMPP_NS_STREAM);
       else if (uri != NULL)
         failf (self, XMPP_STREAM_ERROR_INVALID_NAMESPACE,
-               _("The root element is “%s” in the namespace “%s”, not “stream” in “%s”"),
+               _("The root element is “%s” in the namespace “%s”, "
+                 "not “stream” in “%s”"),
                localname, uri, XMPP_NS_STREAM);
       else
         failf (self, XMPP_STREAM_ERROR_INVALID_NAMESPACE,
@@ -549,7 +597,8 @@ on_start_element (void           *user_data,
   if ((guint) n_attributes + (guint) n_namespaces > self->max_attributes)
     {
       failf (self, XMPP_STREAM_ERROR_POLICY_VIOLATION,
-             _("The element “%s” has %d attributes and namespace declarations, more than the limit of %u"),
+             _("The element “%s” has %d attributes and namespace declarations, "
+               "more than the limit of %u"),
              localname, n_attributes + n_namespaces, self->max_attributes);
       return;
     }
@@ -570,8 +619,8 @@ on_start_element (void           *user_data,
   if (parser_offset (self) - self->boundary > self->max_stanza_size)
     {
       failf (self, XMPP_STREAM_ERROR_POLICY_VIOLATION,
-             _("A stanza is longer than the limit of %" G_GSIZE_FORMAT " bytes"),
-             self->max_stanza_size);
+             _("A stanza is longer than the limit of %lu bytes"),
+             (unsigned long) self->max_stanza_size);
       return;
     }
 
@@ -589,11 +638,7 @@ on_start_element (void           *user_data,
 
   if (self->current != NULL)
     {
-      if (self->text->len > 0)
-        {
-          xmpp_element_take_text (self->current, dup_bytes (self->text->str, self->text->len));
-          g_string_truncate (self->text, 0);
-        }
+      flush_text (self, self->current);
       xmpp_element_take_child (self->current, element);
     }
   else
@@ -628,11 +673,7 @@ on_end_element (void          *user_data,
     }
 
   element = self->current;
-  if (self->text->len > 0)
-    {
-      xmpp_element_take_text (element, dup_bytes (self->text->str, self->text->len));
-      g_string_truncate (self->text, 0);
-    }
+  flush_text (self, element);
 
   if (element != self->stanza)
     {
@@ -645,8 +686,8 @@ on_end_element (void          *user_data,
   if (offset - self->boundary > self->max_stanza_size)
     {
       failf (self, XMPP_STREAM_ERROR_POLICY_VIOLATION,
-             _("A stanza is longer than the limit of %" G_GSIZE_FORMAT " bytes"),
-             self->max_stanza_size);
+             _("A stanza is longer than the limit of %lu bytes"),
+             (unsigned long) self->max_stanza_size);
       return;
     }
   self->boundary = offset;
@@ -685,7 +726,7 @@ on_characters (void          *user_data,
 
   if (G_LIKELY (self->current != NULL))
     {
-      g_string_append_len (self->text, (const char *) text, length);
+      append_text (self, (const char *) text, length);
     }
   else if (is_white_space (text, length))
     {
@@ -856,7 +897,7 @@ clear_state (XmppParser *self)
 {
   g_clear_pointer (&self->stanza, xmpp_element_unref);
   self->current = NULL;
-  g_string_truncate (self->text, 0);
+  self->text_length = 0;
   clear_names (self);
   g_clear_error (&self->error);
   self->depth = 0;
@@ -905,7 +946,8 @@ xmpp_parser_init (XmppParser *self)
   self->max_depth = XMPP_PARSER_DEFAULT_MAX_DEPTH;
   self->max_attributes = XMPP_PARSER_DEFAULT_MAX_ATTRIBUTES;
   self->tag_offset = G_MAXUINT64;
-  self->text = g_string_sized_new (256);
+  self->text_size = 256;
+  self->text = g_malloc (self->text_size);
   self->names = g_hash_table_new_full (g_direct_hash, g_direct_equal,
                                        NULL, (GDestroyNotify) g_ref_string_release);
 
@@ -939,7 +981,7 @@ xmpp_parser_finalize (GObject *object)
   g_clear_pointer (&self->stanza, xmpp_element_unref);
   g_clear_error (&self->error);
   g_free (self->fragment_open);
-  g_string_free (self->text, TRUE);
+  g_free (self->text);
   g_hash_table_unref (self->names);
   xmlFreeParserCtxt (self->ctxt);
 
@@ -1337,8 +1379,10 @@ over_size (XmppParser *self)
 
   if (self->error == NULL)
     self->error = g_error_new (XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_POLICY_VIOLATION,
-                               _("A stanza is longer than the limit of %" G_GSIZE_FORMAT " bytes (at byte %" G_GUINT64_FORMAT " of the stream)"),
-                               self->max_stanza_size, self->fed);
+                               _("A stanza is longer than the limit of %lu bytes "
+                                 "(at byte %llu of the stream)"),
+                               (unsigned long) self->max_stanza_size,
+                               (unsigned long long) self->fed);
   stop (self);
   return TRUE;
 }

@@ -1,0 +1,386 @@
+/* test-connection.c: XmppConnection against real Prosody and ejabberd
+ * servers, started on loopback by tests/servers/with-servers.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <stdlib.h>
+#include <xmpp-glib/xmpp-glib.h>
+
+#define WAIT_UNTIL(cond) \
+  G_STMT_START { while (!(cond)) g_main_context_iteration (NULL, TRUE); } G_STMT_END
+
+typedef struct
+{
+  const char *name;        /* "prosody" or "ejabberd" */
+  char *host;
+  guint c2s_port;
+  guint tls_port;
+  char *domain;
+  char *ca_file;
+} Server;
+
+static Server servers[2] = { { .name = "prosody" }, { .name = "ejabberd" } };
+
+static gboolean
+load_server (Server *server)
+{
+  const char *var = g_str_equal (server->name, "prosody") ? "XMPP_PROSODY_ENV" : "XMPP_EJABBERD_ENV";
+  const char *path = g_getenv (var);
+  g_autofree char *contents = NULL;
+  g_auto(GStrv) lines = NULL;
+
+  if (path == NULL || !g_file_get_contents (path, &contents, NULL, NULL))
+    return FALSE;
+
+  lines = g_strsplit (contents, "\n", -1);
+  for (guint i = 0; lines[i] != NULL; i++)
+    {
+      g_auto(GStrv) kv = g_strsplit (lines[i], "=", 2);
+      g_autofree char *value = NULL;
+
+      if (kv[0] == NULL || kv[1] == NULL)
+        continue;
+      value = g_shell_unquote (kv[1], NULL);
+      if (value == NULL)
+        continue;
+      if (g_str_equal (kv[0], "XMPP_HOST"))
+        server->host = g_strdup (value);
+      else if (g_str_equal (kv[0], "XMPP_DOMAIN"))
+        server->domain = g_strdup (value);
+      else if (g_str_equal (kv[0], "XMPP_C2S_PORT"))
+        server->c2s_port = atoi (value);
+      else if (g_str_equal (kv[0], "XMPP_C2S_TLS_PORT"))
+        server->tls_port = atoi (value);
+      else if (g_str_equal (kv[0], "XMPP_CA_FILE"))
+        server->ca_file = g_strdup (value);
+    }
+  return server->host != NULL && server->domain != NULL && server->c2s_port != 0 && server->ca_file != NULL;
+}
+
+static XmppConnection *
+new_connection (Server     *server,
+                const char *user,
+                const char *password,
+                gboolean    trust)
+{
+  g_autofree char *address = g_strdup_printf ("%s@%s", user, server->domain);
+  g_autoptr(XmppJid) jid = xmpp_jid_new (address, NULL);
+  XmppConnection *connection = xmpp_connection_new (jid, password);
+
+  xmpp_connection_set_host (connection, server->host);
+  xmpp_connection_set_port (connection, server->c2s_port);
+  if (trust)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (server->ca_file, &error);
+
+      g_assert_no_error (error);
+      xmpp_connection_set_tls_database (connection, database);
+    }
+  return connection;
+}
+
+static void
+on_async_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+connect_sync (XmppConnection *connection,
+              GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  xmpp_connection_connect_async (connection, NULL, on_async_done, &result);
+  WAIT_UNTIL (result != NULL);
+  return xmpp_connection_connect_finish (connection, result, error);
+}
+
+static XmppStanza *
+send_iq_sync (XmppConnection *connection,
+              XmppStanza     *iq,
+              int             timeout,
+              GError        **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  xmpp_connection_send_iq_async (connection, iq, timeout, NULL, on_async_done, &result);
+  WAIT_UNTIL (result != NULL);
+  return xmpp_connection_send_iq_finish (connection, result, error);
+}
+
+static void
+close_sync (XmppConnection *connection)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  xmpp_connection_close_async (connection, NULL, on_async_done, &result);
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (xmpp_connection_close_finish (connection, result, &error));
+  g_assert_no_error (error);
+}
+
+static void
+count_closed (XmppConnection *connection,
+              const GError   *error,
+              gpointer        user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+}
+
+static void
+test_login (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(XmppConnection) connection = new_connection (server, "alice", "alicepass", TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppStanza) iq = NULL;
+  g_autoptr(XmppStanza) reply = NULL;
+  g_autoptr(GPtrArray) identities = NULL;
+  guint closed = 0;
+  XmppElement *query;
+
+  g_test_summary ("Login over STARTTLS with certificate checking, SASL and binding, then a "
+                  "disco#info round trip with the server and a graceful close.");
+
+  g_signal_connect (connection, "closed", G_CALLBACK (count_closed), &closed);
+  xmpp_connection_set_resource (connection, "test");
+  g_assert_true (connect_sync (connection, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (xmpp_connection_get_state (connection), ==, XMPP_CONNECTION_STATE_READY);
+  g_assert_nonnull (xmpp_connection_get_bound_jid (connection));
+  g_assert_cmpstr (xmpp_jid_get_resourcepart (xmpp_connection_get_bound_jid (connection)), ==, "test");
+  g_assert_true (g_str_has_prefix (xmpp_connection_get_used_mechanism (connection), "SCRAM-"));
+  g_test_message ("logged in with %s", xmpp_connection_get_used_mechanism (connection));
+
+  iq = xmpp_stanza_new (XMPP_STANZA_KIND_IQ, "get");
+  {
+    g_autoptr(XmppJid) to = xmpp_jid_new (server->domain, NULL);
+
+    xmpp_stanza_set_to (iq, to);
+  }
+  xmpp_element_add_child_new (xmpp_stanza_get_element (iq), "query", "http://jabber.org/protocol/disco#info");
+  reply = send_iq_sync (connection, iq, 0, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (xmpp_stanza_get_stanza_type (reply), ==, "result");
+  query = xmpp_element_get_child (xmpp_stanza_get_element (reply), "query", "http://jabber.org/protocol/disco#info");
+  g_assert_nonnull (query);
+  identities = xmpp_element_get_children (query, "identity", NULL);
+  g_assert_cmpuint (identities->len, >=, 1);
+
+  close_sync (connection);
+  g_assert_cmpint (xmpp_connection_get_state (connection), ==, XMPP_CONNECTION_STATE_DISCONNECTED);
+  g_assert_cmpuint (closed, ==, 1);
+}
+
+static void
+test_direct_tls (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(XmppConnection) connection = new_connection (server, "bob", "bobpass", TRUE);
+  g_autoptr(GError) error = NULL;
+
+  xmpp_connection_set_tls_mode (connection, XMPP_TLS_MODE_DIRECT);
+  xmpp_connection_set_port (connection, server->tls_port);
+  g_assert_true (connect_sync (connection, &error));
+  g_assert_no_error (error);
+  g_assert_true (xmpp_jid_equal_bare (xmpp_connection_get_bound_jid (connection),
+                                      xmpp_connection_get_jid (connection)));
+  close_sync (connection);
+}
+
+static void
+test_wrong_password (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(XmppConnection) connection = new_connection (server, "alice", "not-the-password", TRUE);
+  g_autoptr(GError) error = NULL;
+  guint closed = 0;
+
+  g_signal_connect (connection, "closed", G_CALLBACK (count_closed), &closed);
+  g_assert_false (connect_sync (connection, &error));
+  g_assert_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_NOT_AUTHORIZED);
+  g_assert_cmpuint (closed, ==, 1);
+  g_assert_cmpint (xmpp_connection_get_state (connection), ==, XMPP_CONNECTION_STATE_DISCONNECTED);
+}
+
+static void
+test_untrusted_certificate (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(XmppConnection) connection = new_connection (server, "alice", "alicepass", FALSE);
+  g_autoptr(XmppConnection) pinned = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("The test server's certificate is not in the system trust store: the login "
+                  "fails before any credential is sent, unless the certificate is pinned.");
+
+  g_assert_false (connect_sync (connection, &error));
+  g_assert_error (error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CERTIFICATE);
+  g_clear_error (&error);
+
+  certificate = g_tls_certificate_new_from_file (server->ca_file, &error);
+  g_assert_no_error (error);
+  pinned = new_connection (server, "alice", "alicepass", FALSE);
+  xmpp_connection_set_pinned_certificate (pinned, certificate);
+  g_assert_true (connect_sync (pinned, &error));
+  g_assert_no_error (error);
+  close_sync (pinned);
+}
+
+static void
+test_mechanism (Server     *server,
+                const char *mechanism)
+{
+  g_autoptr(XmppConnection) connection = new_connection (server, "carol", "carolpass", TRUE);
+  g_autoptr(GError) error = NULL;
+
+  xmpp_connection_set_sasl_mechanism (connection, mechanism);
+  g_assert_true (connect_sync (connection, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (xmpp_connection_get_used_mechanism (connection), ==, mechanism);
+  close_sync (connection);
+}
+
+static void
+test_mechanisms (gconstpointer data)
+{
+  Server *server = (Server *) data;
+
+  test_mechanism (server, "SCRAM-SHA-1");
+  test_mechanism (server, "SCRAM-SHA-256");
+  test_mechanism (server, "PLAIN");
+}
+
+static gboolean
+swallow_request (XmppConnection *connection,
+                 XmppStanza     *request,
+                 gpointer        user_data)
+{
+  guint *count = user_data;
+
+  (*count)++;
+  return TRUE; /* claimed, and never answered */
+}
+
+static void
+test_iq_errors_and_timeout (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(XmppConnection) connection = new_connection (server, "alice", "alicepass", TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppStanza) unknown = NULL;
+  g_autoptr(XmppStanza) to_self = NULL;
+  g_autoptr(XmppStanza) reply = NULL;
+  guint swallowed = 0;
+
+  g_test_summary ("An IQ the server does not support comes back as a stanza error; an IQ "
+                  "nobody answers times out.");
+
+  g_assert_true (connect_sync (connection, &error));
+
+  unknown = xmpp_stanza_new (XMPP_STANZA_KIND_IQ, "get");
+  xmpp_element_add_child_new (xmpp_stanza_get_element (unknown), "query", "urn:example:unknown");
+  reply = send_iq_sync (connection, unknown, 0, &error);
+  g_assert_null (reply);
+  g_assert_nonnull (error);
+  g_assert_true (error->domain == XMPP_STANZA_ERROR);
+  g_assert_true (error->code == XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE ||
+                 error->code == XMPP_STANZA_ERROR_FEATURE_NOT_IMPLEMENTED);
+  g_clear_error (&error);
+
+  /* A request to our own full JID reaches our handler, which never answers. */
+  g_signal_connect (connection, "iq-request::urn:example:silence", G_CALLBACK (swallow_request), &swallowed);
+  to_self = xmpp_stanza_new (XMPP_STANZA_KIND_IQ, "get");
+  xmpp_stanza_set_to (to_self, xmpp_connection_get_bound_jid (connection));
+  xmpp_element_add_child_new (xmpp_stanza_get_element (to_self), "query", "urn:example:silence");
+  reply = send_iq_sync (connection, to_self, 1, &error);
+  g_assert_null (reply);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpuint (swallowed, ==, 1);
+
+  close_sync (connection);
+}
+
+static void
+test_unhandled_request (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(XmppConnection) alice = new_connection (server, "alice", "alicepass", TRUE);
+  g_autoptr(XmppConnection) bob = new_connection (server, "bob", "bobpass", TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppStanza) iq = NULL;
+  g_autoptr(XmppStanza) reply = NULL;
+
+  g_test_summary ("A request no handler claims is answered with service-unavailable, and "
+                  "a ping (XEP-0199) is answered, between two clients of the library.");
+
+  g_assert_true (connect_sync (alice, &error));
+  g_assert_true (connect_sync (bob, &error));
+
+  iq = xmpp_stanza_new (XMPP_STANZA_KIND_IQ, "get");
+  xmpp_stanza_set_to (iq, xmpp_connection_get_bound_jid (bob));
+  xmpp_element_add_child_new (xmpp_stanza_get_element (iq), "query", "jabber:iq:version");
+  reply = send_iq_sync (alice, iq, 5, &error);
+  g_assert_null (reply);
+  g_assert_error (error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE);
+  g_clear_error (&error);
+  g_clear_pointer (&iq, xmpp_stanza_unref);
+
+  iq = xmpp_stanza_new (XMPP_STANZA_KIND_IQ, "get");
+  xmpp_stanza_set_to (iq, xmpp_connection_get_bound_jid (bob));
+  xmpp_element_add_child_new (xmpp_stanza_get_element (iq), "ping", "urn:xmpp:ping");
+  reply = send_iq_sync (alice, iq, 5, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (xmpp_stanza_get_stanza_type (reply), ==, "result");
+
+  close_sync (alice);
+  close_sync (bob);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+
+  for (guint i = 0; i < G_N_ELEMENTS (servers); i++)
+    {
+      Server *server = &servers[i];
+      struct {
+        const char *name;
+        GTestDataFunc func;
+      } tests[] = {
+        { "login", test_login },
+        { "direct-tls", test_direct_tls },
+        { "wrong-password", test_wrong_password },
+        { "untrusted-certificate", test_untrusted_certificate },
+        { "mechanisms", test_mechanisms },
+        { "iq-errors-and-timeout", test_iq_errors_and_timeout },
+        { "unhandled-request", test_unhandled_request },
+      };
+
+      /* The servers are started by the test wrapper; without them the
+       * tests fail rather than skip. */
+      if (!load_server (server))
+        g_error ("No %s server: run this test through tests/servers/with-servers", server->name);
+
+      for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
+        {
+          g_autofree char *path = g_strdup_printf ("/connection/%s/%s", server->name, tests[t].name);
+
+          g_test_add_data_func (path, server, tests[t].func);
+        }
+    }
+
+  return g_test_run ();
+}

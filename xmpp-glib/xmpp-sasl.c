@@ -1,0 +1,1010 @@
+/* xmpp-sasl.c: the SASL error domain, and the SASL client of a connection
+ * (RFC 6120 §6) built on GNU SASL
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "xmpp-sasl-private.h"
+
+#include <gsasl.h>
+#include <string.h>
+
+/* The client drives GSASL one mechanism step per element: the initial
+ * response goes into <auth/>, each <challenge/> is one gsasl_step() whose
+ * output becomes the <response/>, and the additional data of <success/> is
+ * a last step. GSASL answers GSASL_OK once the mechanism has completed on
+ * the client's side; for SCRAM that is the step which checked the
+ * server-final message, and GSASL only returns GSASL_OK there when the
+ * server's signature matches the one it computed. A <success/> while the
+ * mechanism still expects input therefore means the server never proved
+ * it knows the password, and is refused.
+ *
+ * Channel binding and the GS2 flag. A -PLUS mechanism is used only when
+ * the connection gave binding data of a type the TLS version allows (and
+ * the server lists, when it sends XEP-0440 <sasl-channel-binding/>); the
+ * callback then hands GSASL that one type only, so GSASL sends
+ * "p=tls-exporter" or "p=tls-unique". For any other SCRAM session the
+ * callback gives GSASL no binding data, and GSASL sends the flag "n"
+ * (client does not support channel binding). RFC 5802 §6 wants "y"
+ * (client supports it, but the server did not offer -PLUS) when binding
+ * data exists but the server offered no -PLUS mechanism, as protection
+ * against an attacker removing the -PLUS mechanisms from the offer. GSASL
+ * 2.2 cannot send "y": handed binding data in a non-PLUS SCRAM session,
+ * its first step fails with GSASL_AUTHENTICATION_ERROR (tests/test-sasl.c
+ * checks this), so that protection is missing. It matters little over
+ * TLS, which already keeps an attacker from rewriting the offer unless
+ * the certificate check is broken.
+ *
+ * Secrets. The password is kept in one buffer that is wiped when the
+ * client is freed. GSASL copies it into its session properties, and SCRAM
+ * adds the salted password there; both are wiped in place before the
+ * session is finished. GSASL's own temporary buffers are beyond reach. The
+ * <auth/> element of PLAIN carries the password in base64: the caller
+ * should drop it as soon as it is written. */
+
+/**
+ * xmpp_sasl_error_quark:
+ *
+ * Gives the quark of the %XMPP_SASL_ERROR domain.
+ *
+ * Returns: the error domain
+ */
+G_DEFINE_QUARK (xmpp-sasl-error-quark, xmpp_sasl_error)
+
+/* Indexed by XmppSaslError, up to the last condition with a name. */
+static const char *const sasl_conditions[] = {
+  "aborted", "account-disabled", "credentials-expired", "encryption-required",
+  "incorrect-encoding", "invalid-authzid", "invalid-mechanism",
+  "malformed-request", "mechanism-too-weak", "not-authorized",
+  "temporary-auth-failure",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (sasl_conditions) == XMPP_SASL_ERROR_TEMPORARY_AUTH_FAILURE + 1);
+
+/**
+ * xmpp_sasl_condition_to_string:
+ * @error: a SASL error code
+ *
+ * Gives the element name of a SASL failure condition, as it appears inside
+ * `<failure/>`.
+ *
+ * Returns: (nullable): the condition name, such as `"not-authorized"`, or
+ *   %NULL for the codes the library reports on its own
+ *   (%XMPP_SASL_ERROR_NO_MECHANISM and those after it), which have none
+ */
+const char *
+xmpp_sasl_condition_to_string (XmppSaslError error)
+{
+  if ((guint) error >= G_N_ELEMENTS (sasl_conditions))
+    return NULL;
+  return sasl_conditions[error];
+}
+
+/**
+ * xmpp_sasl_condition_from_string:
+ * @condition: (nullable): the name of the condition element of a
+ *   `<failure/>`
+ *
+ * Looks up a SASL failure condition by its element name.
+ *
+ * Returns: the condition, or %XMPP_SASL_ERROR_UNDEFINED for a name RFC 6120
+ *   does not define
+ */
+XmppSaslError
+xmpp_sasl_condition_from_string (const char *condition)
+{
+  if (condition == NULL)
+    return XMPP_SASL_ERROR_UNDEFINED;
+  for (guint i = 0; i < G_N_ELEMENTS (sasl_conditions); i++)
+    if (strcmp (sasl_conditions[i], condition) == 0)
+      return (XmppSaslError) i;
+  return XMPP_SASL_ERROR_UNDEFINED;
+}
+
+/* The client */
+
+typedef struct
+{
+  const char *name;
+  XmppSaslMechanism flag;
+  guint scram : 1;
+  guint plus : 1;
+  guint needs_password : 1;
+  guint needs_tls : 1;
+} MechanismInfo;
+
+/* In order of preference. */
+static const MechanismInfo mechanism_infos[] = {
+  { "EXTERNAL", XMPP_SASL_MECHANISM_EXTERNAL, FALSE, FALSE, FALSE, FALSE },
+  { "SCRAM-SHA-512-PLUS", XMPP_SASL_MECHANISM_SCRAM_SHA_512_PLUS, TRUE, TRUE, TRUE, FALSE },
+  { "SCRAM-SHA-256-PLUS", XMPP_SASL_MECHANISM_SCRAM_SHA_256_PLUS, TRUE, TRUE, TRUE, FALSE },
+  { "SCRAM-SHA-1-PLUS", XMPP_SASL_MECHANISM_SCRAM_SHA_1_PLUS, TRUE, TRUE, TRUE, FALSE },
+  { "SCRAM-SHA-512", XMPP_SASL_MECHANISM_SCRAM_SHA_512, TRUE, FALSE, TRUE, FALSE },
+  { "SCRAM-SHA-256", XMPP_SASL_MECHANISM_SCRAM_SHA_256, TRUE, FALSE, TRUE, FALSE },
+  { "SCRAM-SHA-1", XMPP_SASL_MECHANISM_SCRAM_SHA_1, TRUE, FALSE, TRUE, FALSE },
+  { "PLAIN", XMPP_SASL_MECHANISM_PLAIN, FALSE, FALSE, TRUE, TRUE },
+  { "ANONYMOUS", XMPP_SASL_MECHANISM_ANONYMOUS, FALSE, FALSE, FALSE, FALSE },
+};
+
+typedef enum {
+  CLIENT_NEW,
+  CLIENT_RUNNING,
+  CLIENT_SUCCEEDED,
+  CLIENT_FAILED,
+} ClientState;
+
+struct _XmppSaslClient
+{
+  char *authcid;
+  char *password;
+  char *authzid;
+  char *service;
+  char *hostname;
+  gboolean tls_protected;
+  XmppSaslMechanism allowed;
+
+  GTlsProtocolVersion tls_version;
+  GBytes *tls_unique;
+  GBytes *tls_exporter;
+
+  Gsasl *gsasl;
+  Gsasl_session *session;
+  const MechanismInfo *info;    /* the chosen mechanism */
+  const char *binding;          /* static: "tls-unique", "tls-exporter" or NULL */
+  char *binding_base64;         /* its data, as GSASL wants it */
+
+  ClientState state;
+  guint n_challenges;
+  guint n_steps;                /* gsasl_step() calls so far */
+  gboolean mechanism_done;      /* the last step returned GSASL_OK */
+};
+
+/* A memset that the compiler cannot drop as a dead store. */
+static void *(*const volatile wipe_memset) (void *, int, size_t) = memset;
+
+static void
+wipe (void  *data,
+      gsize  len)
+{
+  if (data != NULL && len > 0)
+    wipe_memset (data, 0, len);
+}
+
+static void
+wipe_string (char *string)
+{
+  if (string != NULL)
+    wipe (string, strlen (string));
+}
+
+static void
+free_secret (char *string)
+{
+  wipe_string (string);
+  g_free (string);
+}
+
+static void
+free_gsasl_output (char  *output,
+                   gsize  len)
+{
+  if (output == NULL)
+    return;
+  wipe (output, len);
+  gsasl_free (output);
+}
+
+/* Wipes the secrets GSASL copied into the session, then ends it. */
+static void
+finish_session (XmppSaslClient *self)
+{
+  static const Gsasl_property secrets[] = {
+    GSASL_PASSWORD, GSASL_SCRAM_SALTED_PASSWORD,
+    GSASL_SCRAM_SERVERKEY, GSASL_SCRAM_STOREDKEY,
+  };
+
+  if (self->session == NULL)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
+    {
+      /* The strings are GSASL's own heap copies; overwriting them in place
+       * before they are freed is the only way to clear them. */
+      char *value = (char *) gsasl_property_fast (self->session, secrets[i]);
+
+      wipe_string (value);
+    }
+  g_clear_pointer (&self->session, gsasl_finish);
+}
+
+XmppSaslClient *
+xmpp_sasl_client_new (const char *authcid,
+                      const char *password,
+                      const char *authzid,
+                      const char *service,
+                      const char *hostname,
+                      gboolean    tls_protected)
+{
+  XmppSaslClient *self;
+
+  g_return_val_if_fail (service != NULL, NULL);
+  g_return_val_if_fail (hostname != NULL, NULL);
+
+  self = g_new0 (XmppSaslClient, 1);
+  self->authcid = g_strdup (authcid);
+  self->password = g_strdup (password);
+  self->authzid = g_strdup (authzid);
+  self->service = g_strdup (service);
+  self->hostname = g_strdup (hostname);
+  self->tls_protected = tls_protected;
+  self->allowed = XMPP_SASL_MECHANISMS_DEFAULT;
+  self->tls_version = G_TLS_PROTOCOL_VERSION_UNKNOWN;
+  self->state = CLIENT_NEW;
+  return self;
+}
+
+void
+xmpp_sasl_client_free (XmppSaslClient *self)
+{
+  if (self == NULL)
+    return;
+
+  finish_session (self);
+  g_clear_pointer (&self->gsasl, gsasl_done);
+  g_clear_pointer (&self->tls_unique, g_bytes_unref);
+  g_clear_pointer (&self->tls_exporter, g_bytes_unref);
+  g_free (self->binding_base64);
+  g_free (self->authcid);
+  free_secret (self->password);
+  g_free (self->authzid);
+  g_free (self->service);
+  g_free (self->hostname);
+  g_free (self);
+}
+
+void
+xmpp_sasl_client_set_allowed_mechanisms (XmppSaslClient    *self,
+                                         XmppSaslMechanism  allowed)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->state == CLIENT_NEW);
+
+  self->allowed = allowed;
+}
+
+static GBytes *
+ref_nonempty (GBytes *bytes)
+{
+  if (bytes == NULL || g_bytes_get_size (bytes) == 0)
+    return NULL;
+  return g_bytes_ref (bytes);
+}
+
+void
+xmpp_sasl_client_set_channel_binding (XmppSaslClient      *self,
+                                      GTlsProtocolVersion  version,
+                                      GBytes              *tls_unique,
+                                      GBytes              *tls_exporter)
+{
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->state == CLIENT_NEW);
+
+  self->tls_version = version;
+  g_clear_pointer (&self->tls_unique, g_bytes_unref);
+  g_clear_pointer (&self->tls_exporter, g_bytes_unref);
+  self->tls_unique = ref_nonempty (tls_unique);
+  self->tls_exporter = ref_nonempty (tls_exporter);
+}
+
+const char *
+xmpp_sasl_client_get_mechanism (XmppSaslClient *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->info != NULL ? self->info->name : NULL;
+}
+
+const char *
+xmpp_sasl_client_get_channel_binding (XmppSaslClient *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  return self->binding;
+}
+
+static void client_fail (XmppSaslClient *self,
+                         GError        **error,
+                         XmppSaslError   code,
+                         const char     *format,
+                         ...) G_GNUC_PRINTF (4, 5);
+
+/* Sets @error and ends the exchange. */
+static void
+client_fail (XmppSaslClient *self,
+             GError        **error,
+             XmppSaslError   code,
+             const char     *format,
+             ...)
+{
+  va_list args;
+  g_autofree char *message = NULL;
+
+  va_start (args, format);
+  message = g_strdup_vprintf (format, args);
+  va_end (args);
+
+  self->state = CLIENT_FAILED;
+  finish_session (self);
+  g_set_error_literal (error, XMPP_SASL_ERROR, code, message);
+}
+
+/* Picks the channel binding type: the TLS version decides which types are
+ * sound (RFC 9266 forbids tls-unique with TLS 1.3), the connection which
+ * it has data for, and the server, when it lists types (XEP-0440), which
+ * it supports.
+ *
+ * tls-exporter is used only when the server lists it. Servers that do not
+ * implement XEP-0440 cannot be trusted to mean tls-exporter under TLS 1.3:
+ * ejabberd 23.01 offers -PLUS there and computes tls-unique from the
+ * Finished message, which RFC 9266 forbids, so a client guessing
+ * tls-exporter fails to log in. Without a listed type, TLS 1.3 logs in
+ * with plain SCRAM, and TLS 1.2 with tls-unique, the type every -PLUS
+ * server of the RFC 5929 era knows. */
+static void
+choose_channel_binding (XmppSaslClient     *self,
+                        const char * const *server_types,
+                        const char        **type,
+                        GBytes            **data)
+{
+  struct { const char *type; GBytes *data; } candidates[2] = { { NULL, NULL } };
+  guint n = 0;
+
+  *type = NULL;
+  *data = NULL;
+  if (!self->tls_protected)
+    return;
+
+  switch (self->tls_version)
+    {
+    case G_TLS_PROTOCOL_VERSION_TLS_1_3:
+      if (server_types == NULL)
+        break;
+      candidates[n].type = "tls-exporter";
+      candidates[n++].data = self->tls_exporter;
+      break;
+    case G_TLS_PROTOCOL_VERSION_TLS_1_0:
+    case G_TLS_PROTOCOL_VERSION_TLS_1_1:
+    case G_TLS_PROTOCOL_VERSION_TLS_1_2:
+      candidates[n].type = "tls-unique";
+      candidates[n++].data = self->tls_unique;
+      if (server_types == NULL)
+        break;
+      candidates[n].type = "tls-exporter";
+      candidates[n++].data = self->tls_exporter;
+      break;
+    case G_TLS_PROTOCOL_VERSION_UNKNOWN:
+    case G_TLS_PROTOCOL_VERSION_SSL_3_0:
+    case G_TLS_PROTOCOL_VERSION_DTLS_1_0:
+    case G_TLS_PROTOCOL_VERSION_DTLS_1_2:
+    default:
+      break;
+    }
+
+  for (guint i = 0; i < n; i++)
+    {
+      if (candidates[i].data == NULL)
+        continue;
+      if (server_types != NULL && !g_strv_contains (server_types, candidates[i].type))
+        continue;
+      *type = candidates[i].type;
+      *data = candidates[i].data;
+      return;
+    }
+}
+
+static const MechanismInfo *
+choose_mechanism (XmppSaslClient     *self,
+                  const char * const *offered,
+                  gboolean            have_binding)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (mechanism_infos); i++)
+    {
+      const MechanismInfo *info = &mechanism_infos[i];
+
+      if ((self->allowed & info->flag) == 0)
+        continue;
+      if (!g_strv_contains (offered, info->name))
+        continue;
+      if (info->plus && !have_binding)
+        continue;
+      if (info->needs_tls && !self->tls_protected)
+        continue;
+      if (info->needs_password && (self->password == NULL || self->authcid == NULL))
+        continue;
+      if (!gsasl_client_support_p (self->gsasl, info->name))
+        continue;
+      return info;
+    }
+  return NULL;
+}
+
+static int
+property_callback (Gsasl          *gsasl,
+                   Gsasl_session  *session,
+                   Gsasl_property  property)
+{
+  XmppSaslClient *self = gsasl_callback_hook_get (gsasl);
+  const char *value = NULL;
+
+  switch ((int) property)
+    {
+    case GSASL_AUTHID:
+      value = self->authcid;
+      break;
+    case GSASL_AUTHZID:
+      value = self->authzid;
+      break;
+    case GSASL_PASSWORD:
+      value = self->password;
+      break;
+    case GSASL_ANONYMOUS_TOKEN:
+      /* The trace information of RFC 4505, which may be empty, but some
+       * servers (GSASL's among them) refuse an empty one. Generic, so as
+       * not to give anything away. */
+      value = "anonymous";
+      break;
+    case GSASL_SERVICE:
+      value = self->service;
+      break;
+    case GSASL_HOSTNAME:
+      value = self->hostname;
+      break;
+    case GSASL_CB_TLS_UNIQUE:
+      if (g_strcmp0 (self->binding, "tls-unique") == 0)
+        value = self->binding_base64;
+      break;
+    case GSASL_CB_TLS_EXPORTER:
+      if (g_strcmp0 (self->binding, "tls-exporter") == 0)
+        value = self->binding_base64;
+      break;
+    default:
+      break;
+    }
+
+  if (value == NULL)
+    return GSASL_NO_CALLBACK;
+  return gsasl_property_set (session, property, value);
+}
+
+/* Builds a SASL element carrying @len bytes of @data in base64. Empty data
+ * is "=" when @equals_if_empty (initial responses, RFC 6120 §6.4.2) and no
+ * text otherwise. */
+static XmppElement *
+new_data_element (const char *name,
+                  const char *data,
+                  gsize       len,
+                  gboolean    equals_if_empty)
+{
+  XmppElement *element = xmpp_element_new (name, XMPP_NS_SASL);
+
+  if (len > 0)
+    {
+      char *encoded = g_base64_encode ((const guchar *) data, len);
+
+      xmpp_element_set_text (element, encoded);
+      free_secret (encoded);
+    }
+  else if (equals_if_empty)
+    {
+      xmpp_element_set_text (element, "=");
+    }
+  return element;
+}
+
+static gboolean
+is_base64_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '+' || c == '/';
+}
+
+/* Decodes the base64 text of a <challenge/> or <success/>, strictly: only
+ * the RFC 4648 alphabet, with padding; "=" and no text are both empty
+ * data. Surrounding whitespace is tolerated. */
+static GBytes *
+decode_data (XmppSaslClient *self,
+             XmppElement    *element,
+             GError        **error)
+{
+  const char *text = xmpp_element_get_text (element);
+  const char *name = xmpp_element_get_name (element);
+  gsize start = 0, end, padding = 0, decoded_len;
+  g_autofree char *copy = NULL;
+  guchar *decoded;
+
+  if (text == NULL)
+    return g_bytes_new (NULL, 0);
+
+  end = strlen (text);
+  while (start < end && g_ascii_isspace (text[start]))
+    start++;
+  while (end > start && g_ascii_isspace (text[end - 1]))
+    end--;
+  if (end - start == 0 || (end - start == 1 && text[start] == '='))
+    return g_bytes_new (NULL, 0);
+
+  if ((end - start) / 4 * 3 > XMPP_SASL_MAX_CHALLENGE_SIZE + 2)
+    goto too_large;
+
+  if ((end - start) % 4 != 0)
+    goto invalid;
+  if (text[end - 1] == '=')
+    padding = text[end - 2] == '=' ? 2 : 1;
+  for (gsize i = start; i < end - padding; i++)
+    if (!is_base64_char (text[i]))
+      goto invalid;
+
+  decoded_len = (end - start) / 4 * 3 - padding;
+  if (decoded_len > XMPP_SASL_MAX_CHALLENGE_SIZE)
+    goto too_large;
+
+  copy = g_strndup (text + start, end - start);
+  decoded = g_base64_decode (copy, &decoded_len);
+  return g_bytes_new_take (decoded, decoded_len);
+
+invalid:
+  client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
+               _("The server sent invalid base64 data in <%s/>"), name);
+  return NULL;
+
+too_large:
+  client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
+               _("The server sent a <%s/> of more than %u bytes"),
+               name, (guint) XMPP_SASL_MAX_CHALLENGE_SIZE);
+  return NULL;
+}
+
+/* Refuses a SCRAM server-first message whose iteration count is outside
+ * the range the library accepts, before GSASL spends time hashing. A
+ * missing or malformed count is left to GSASL's parser. */
+static gboolean
+check_scram_iterations (XmppSaslClient *self,
+                        GBytes         *server_first,
+                        GError        **error)
+{
+  gsize len;
+  const char *data = g_bytes_get_data (server_first, &len);
+  g_autofree char *message = g_strndup (data, len);
+  g_auto(GStrv) attributes = g_strsplit (message, ",", -1);
+
+  for (guint i = 0; attributes[i] != NULL; i++)
+    {
+      const char *value;
+      guint64 count = 0;
+
+      if (!g_str_has_prefix (attributes[i], "i="))
+        continue;
+      value = attributes[i] + 2;
+      if (*value == '\0' || strspn (value, "0123456789") != strlen (value))
+        {
+          client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
+                       _("The server sent a malformed SCRAM iteration count"));
+          return FALSE;
+        }
+      /* Saturates at G_MAXUINT64, which is above the maximum anyway. */
+      count = g_ascii_strtoull (value, NULL, 10);
+      if (count < XMPP_SASL_SCRAM_MIN_ITERATIONS)
+        {
+          client_fail (self, error, XMPP_SASL_ERROR_MECHANISM_TOO_WEAK,
+                       _("The server hashes the password with %" G_GUINT64_FORMAT
+                         " SCRAM iterations, fewer than the %u required"),
+                       count, (guint) XMPP_SASL_SCRAM_MIN_ITERATIONS);
+          return FALSE;
+        }
+      if (count > XMPP_SASL_SCRAM_MAX_ITERATIONS)
+        {
+          client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
+                       _("The server asks for %" G_GUINT64_FORMAT
+                         " SCRAM iterations, more than the %u allowed"),
+                       count, (guint) XMPP_SASL_SCRAM_MAX_ITERATIONS);
+          return FALSE;
+        }
+      return TRUE;
+    }
+  return TRUE;
+}
+
+/* Runs one mechanism step on @input, storing the output in @output
+ * (GSASL-allocated, possibly NULL). */
+static gboolean
+run_step (XmppSaslClient *self,
+          GBytes         *input,
+          char          **output,
+          gsize          *output_len,
+          GError        **error)
+{
+  const char *data = NULL;
+  gsize len = 0;
+  size_t out_len = 0;
+  int rc;
+
+  if (input != NULL)
+    data = g_bytes_get_data (input, &len);
+
+  *output = NULL;
+  rc = gsasl_step (self->session, data, len, output, &out_len);
+  *output_len = out_len;
+  self->n_steps++;
+
+  if (rc == GSASL_OK)
+    {
+      self->mechanism_done = TRUE;
+      return TRUE;
+    }
+  if (rc == GSASL_NEEDS_MORE)
+    return TRUE;
+
+  free_gsasl_output (*output, *output_len);
+  *output = NULL;
+
+  if (self->n_steps == 1)
+    client_fail (self, error, XMPP_SASL_ERROR_UNDEFINED,
+                 _("Could not start %s authentication: %s"),
+                 self->info->name, gsasl_strerror (rc));
+  else if (self->info->scram && self->n_steps >= 3)
+    client_fail (self, error, XMPP_SASL_ERROR_SERVER_SIGNATURE,
+                 _("The server’s final %s message did not verify: %s"),
+                 self->info->name, gsasl_strerror (rc));
+  else
+    client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
+                 _("The server sent an invalid %s challenge: %s"),
+                 self->info->name, gsasl_strerror (rc));
+  return FALSE;
+}
+
+/* Checks that @self may take an element from the server now. */
+static gboolean
+check_running (XmppSaslClient *self,
+               XmppElement    *element,
+               GError        **error)
+{
+  if (self->state == CLIENT_RUNNING)
+    return TRUE;
+
+  g_set_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_PROTOCOL,
+               _("The server sent <%s/> after the authentication exchange had ended"),
+               xmpp_element_get_name (element));
+  self->state = CLIENT_FAILED;
+  finish_session (self);
+  return FALSE;
+}
+
+XmppElement *
+xmpp_sasl_client_start (XmppSaslClient     *self,
+                        const char * const *mechanisms,
+                        const char * const *channel_bindings,
+                        GError            **error)
+{
+  static const char *const none[] = { NULL };
+  const char *binding_type;
+  GBytes *binding_data;
+  g_autofree char *offered = NULL;
+  char *output = NULL;
+  gsize output_len = 0;
+  XmppElement *auth;
+  int rc;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self->state == CLIENT_NEW, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (mechanisms == NULL)
+    mechanisms = none;
+
+  rc = gsasl_init (&self->gsasl);
+  if (rc != GSASL_OK)
+    {
+      self->gsasl = NULL;
+      client_fail (self, error, XMPP_SASL_ERROR_UNDEFINED,
+                   _("Could not initialise the SASL library: %s"),
+                   gsasl_strerror (rc));
+      return NULL;
+    }
+  gsasl_callback_hook_set (self->gsasl, self);
+  gsasl_callback_set (self->gsasl, property_callback);
+
+  choose_channel_binding (self, channel_bindings, &binding_type, &binding_data);
+  self->info = choose_mechanism (self, mechanisms, binding_data != NULL);
+  if (self->info == NULL)
+    {
+      offered = g_strjoinv (" ", (char **) mechanisms);
+      client_fail (self, error, XMPP_SASL_ERROR_NO_MECHANISM,
+                   _("The server offers no usable authentication mechanism (it offers: %s)"),
+                   *offered != '\0' ? offered : _("none"));
+      return NULL;
+    }
+
+  if (self->info->plus)
+    {
+      gsize len;
+      const guchar *data = g_bytes_get_data (binding_data, &len);
+
+      self->binding = binding_type;
+      self->binding_base64 = g_base64_encode (data, len);
+    }
+
+  rc = gsasl_client_start (self->gsasl, self->info->name, &self->session);
+  if (rc != GSASL_OK)
+    {
+      self->session = NULL;
+      client_fail (self, error, XMPP_SASL_ERROR_UNDEFINED,
+                   _("Could not start %s authentication: %s"),
+                   self->info->name, gsasl_strerror (rc));
+      return NULL;
+    }
+
+  self->state = CLIENT_RUNNING;
+  if (!run_step (self, NULL, &output, &output_len, error))
+    return NULL;
+
+  /* Every mechanism used here sends an initial response, even if empty. */
+  auth = new_data_element ("auth", output, output_len, TRUE);
+  xmpp_element_set_attribute (auth, "mechanism", self->info->name);
+  free_gsasl_output (output, output_len);
+  return auth;
+}
+
+XmppElement *
+xmpp_sasl_client_step (XmppSaslClient *self,
+                       XmppElement    *challenge,
+                       GError        **error)
+{
+  g_autoptr(GBytes) input = NULL;
+  char *output = NULL;
+  gsize output_len = 0;
+  XmppElement *response;
+
+  g_return_val_if_fail (self != NULL, NULL);
+  g_return_val_if_fail (self->state != CLIENT_NEW, NULL);
+  g_return_val_if_fail (challenge != NULL, NULL);
+  g_return_val_if_fail (xmpp_element_is (challenge, "challenge", XMPP_NS_SASL), NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!check_running (self, challenge, error))
+    return NULL;
+
+  if (++self->n_challenges > XMPP_SASL_MAX_CHALLENGES)
+    {
+      client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
+                   _("The server sent more than %u SASL challenges"),
+                   (guint) XMPP_SASL_MAX_CHALLENGES);
+      return NULL;
+    }
+
+  input = decode_data (self, challenge, error);
+  if (input == NULL)
+    return NULL;
+
+  if (self->mechanism_done)
+    {
+      client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
+                   _("The server sent a challenge after the %s exchange had completed"),
+                   self->info->name);
+      return NULL;
+    }
+
+  /* The first challenge of SCRAM is the server-first message. */
+  if (self->info->scram && self->n_steps == 1 &&
+      !check_scram_iterations (self, input, error))
+    return NULL;
+
+  if (!run_step (self, input, &output, &output_len, error))
+    return NULL;
+
+  response = new_data_element ("response", output, output_len, FALSE);
+  free_gsasl_output (output, output_len);
+  return response;
+}
+
+gboolean
+xmpp_sasl_client_succeed (XmppSaslClient *self,
+                          XmppElement    *success,
+                          GError        **error)
+{
+  g_autoptr(GBytes) input = NULL;
+
+  g_return_val_if_fail (self != NULL, FALSE);
+  g_return_val_if_fail (self->state != CLIENT_NEW, FALSE);
+  g_return_val_if_fail (success != NULL, FALSE);
+  g_return_val_if_fail (xmpp_element_is (success, "success", XMPP_NS_SASL), FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (!check_running (self, success, error))
+    return FALSE;
+
+  input = decode_data (self, success, error);
+  if (input == NULL)
+    return FALSE;
+
+  /* Additional data with success (RFC 6120 §6.4.6) is one more step. */
+  if (g_bytes_get_size (input) > 0)
+    {
+      char *output = NULL;
+      gsize output_len = 0;
+
+      if (self->mechanism_done)
+        {
+          client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
+                       _("The server sent unexpected data with its %s success"),
+                       self->info->name);
+          return FALSE;
+        }
+      if (!run_step (self, input, &output, &output_len, error))
+        return FALSE;
+      free_gsasl_output (output, output_len);
+    }
+
+  if (!self->mechanism_done)
+    {
+      client_fail (self, error, XMPP_SASL_ERROR_SERVER_SIGNATURE,
+                   _("The server reported success before completing the %s exchange, "
+                     "so it has not proved that it knows the password"),
+                   self->info->name);
+      return FALSE;
+    }
+
+  self->state = CLIENT_SUCCEEDED;
+  finish_session (self);
+  return TRUE;
+}
+
+/* The condition of a <failure/> is its first child in the SASL namespace
+ * other than <text/>. */
+GError *
+xmpp_sasl_failure_to_error (XmppElement *failure)
+{
+  const char *condition = NULL;
+  const char *text;
+  XmppSaslError code;
+
+  g_return_val_if_fail (failure != NULL, NULL);
+
+  for (XmppElement *child = xmpp_element_get_first_child (failure);
+       child != NULL;
+       child = xmpp_element_get_next_sibling (child))
+    {
+      if (xmpp_element_is (child, "text", XMPP_NS_SASL) ||
+          g_strcmp0 (xmpp_element_get_namespace (child), XMPP_NS_SASL) != 0)
+        continue;
+      condition = xmpp_element_get_name (child);
+      break;
+    }
+
+  code = xmpp_sasl_condition_from_string (condition);
+  text = xmpp_element_get_child_text (failure, "text", XMPP_NS_SASL);
+  if (text != NULL && *text == '\0')
+    text = NULL;
+
+  if (condition != NULL && text != NULL)
+    return g_error_new (XMPP_SASL_ERROR, code,
+                        _("The server refused authentication (%s): %s"),
+                        condition, text);
+  if (condition != NULL)
+    return g_error_new (XMPP_SASL_ERROR, code,
+                        _("The server refused authentication (%s)"), condition);
+  if (text != NULL)
+    return g_error_new (XMPP_SASL_ERROR, code,
+                        _("The server refused authentication: %s"), text);
+  return g_error_new_literal (XMPP_SASL_ERROR, code,
+                              _("The server refused authentication"));
+}
+
+XmppSaslStatus
+xmpp_sasl_client_receive (XmppSaslClient *self,
+                          XmppElement    *element,
+                          XmppElement   **reply,
+                          GError        **error)
+{
+  g_return_val_if_fail (self != NULL, XMPP_SASL_STATUS_FAILED);
+  g_return_val_if_fail (self->state != CLIENT_NEW, XMPP_SASL_STATUS_FAILED);
+  g_return_val_if_fail (element != NULL, XMPP_SASL_STATUS_FAILED);
+  g_return_val_if_fail (reply != NULL, XMPP_SASL_STATUS_FAILED);
+  g_return_val_if_fail (error == NULL || *error == NULL, XMPP_SASL_STATUS_FAILED);
+
+  *reply = NULL;
+
+  if (xmpp_element_is (element, "challenge", XMPP_NS_SASL))
+    {
+      *reply = xmpp_sasl_client_step (self, element, error);
+      return *reply != NULL ? XMPP_SASL_STATUS_CONTINUE : XMPP_SASL_STATUS_FAILED;
+    }
+
+  if (xmpp_element_is (element, "success", XMPP_NS_SASL))
+    return xmpp_sasl_client_succeed (self, element, error)
+             ? XMPP_SASL_STATUS_SUCCESS : XMPP_SASL_STATUS_FAILED;
+
+  if (!check_running (self, element, error))
+    return XMPP_SASL_STATUS_FAILED;
+
+  if (xmpp_element_is (element, "failure", XMPP_NS_SASL))
+    {
+      self->state = CLIENT_FAILED;
+      finish_session (self);
+      g_propagate_error (error, xmpp_sasl_failure_to_error (element));
+      return XMPP_SASL_STATUS_FAILED;
+    }
+
+  client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
+               _("The server sent <%s/> during authentication"),
+               xmpp_element_get_name (element));
+  return XMPP_SASL_STATUS_FAILED;
+}
+
+XmppElement *
+xmpp_sasl_client_abort (XmppSaslClient *self)
+{
+  g_return_val_if_fail (self != NULL, NULL);
+
+  self->state = CLIENT_FAILED;
+  finish_session (self);
+  return xmpp_element_new ("abort", XMPP_NS_SASL);
+}
+
+static char **
+collect_texts (XmppElement *parent,
+               const char  *name,
+               const char  *ns,
+               const char  *attribute)
+{
+  GPtrArray *values = g_ptr_array_new ();
+
+  for (XmppElement *child = xmpp_element_get_first_child (parent);
+       child != NULL;
+       child = xmpp_element_get_next_sibling (child))
+    {
+      const char *value;
+      char *stripped;
+
+      if (!xmpp_element_is (child, name, ns))
+        continue;
+      value = attribute != NULL ? xmpp_element_get_attribute (child, attribute)
+                                : xmpp_element_get_text (child);
+      if (value == NULL)
+        continue;
+      stripped = g_strstrip (g_strdup (value));
+      if (*stripped == '\0')
+        g_free (stripped);
+      else
+        g_ptr_array_add (values, stripped);
+    }
+  g_ptr_array_add (values, NULL);
+  return (char **) g_ptr_array_free (values, FALSE);
+}
+
+void
+xmpp_sasl_parse_features (XmppElement  *features,
+                          char       ***mechanisms,
+                          char       ***channel_bindings)
+{
+  XmppElement *child;
+
+  g_return_if_fail (features != NULL);
+
+  if (mechanisms != NULL)
+    {
+      child = xmpp_element_get_child (features, "mechanisms", XMPP_NS_SASL);
+      *mechanisms = child != NULL
+        ? collect_texts (child, "mechanism", XMPP_NS_SASL, NULL) : NULL;
+    }
+  if (channel_bindings != NULL)
+    {
+      child = xmpp_element_get_child (features, "sasl-channel-binding", XMPP_NS_SASL_CB);
+      *channel_bindings = child != NULL
+        ? collect_texts (child, "channel-binding", XMPP_NS_SASL_CB, "type") : NULL;
+    }
+}
+
+XmppSaslMechanism
+xmpp_sasl_mechanism_from_name (const char *name)
+{
+  for (guint i = 0; name != NULL && i < G_N_ELEMENTS (mechanism_infos); i++)
+    if (g_ascii_strcasecmp (mechanism_infos[i].name, name) == 0)
+      return mechanism_infos[i].flag;
+  return 0;
+}
