@@ -11,8 +11,8 @@ G_BEGIN_DECLS
 
 typedef struct
 {
-  char *name;   /* GRefString */
-  char *ns;     /* GRefString, or NULL for no namespace */
+  char *name;   /* a name (xmpp-names-private.h) */
+  char *ns;     /* a name, or NULL for no namespace */
   char *value;  /* g_malloc'd */
 } XmppAttribute;
 
@@ -23,9 +23,9 @@ struct _XmppElement
   guint attrs_size;
   guint n_children;
 
-  char *name;                 /* GRefString */
-  char *ns;                   /* GRefString, or NULL for no namespace */
-  XmppAttribute *attrs;
+  char *name;                 /* a name (xmpp-names-private.h) */
+  char *ns;                   /* a name, or NULL for no namespace */
+  XmppAttribute *attrs;       /* may follow the struct in its allocation */
 
   XmppElement *parent;        /* weak */
   XmppElement *first_child;   /* owned, linked through ->next */
@@ -37,11 +37,17 @@ struct _XmppElement
   char *text_cache;           /* all direct character data, when mixed */
 };
 
-/* Takes ownership of @name and @ns, which must be GRefStrings. */
+/* Takes ownership of @name and @ns, names as xmpp-names-private.h makes
+ * them. The sized form makes room for @n_attributes attributes in the
+ * element's own allocation. */
 XmppElement *xmpp_element_new_take (char *name,
                                     char *ns);
+XmppElement *xmpp_element_new_take_sized (char  *name,
+                                          char  *ns,
+                                          guint  n_attributes);
 /* Appends an attribute without looking for an existing one of the same
- * name; takes ownership of all three strings (@name and @ns GRefStrings). */
+ * name; takes ownership of all three strings (@name and @ns names as
+ * xmpp-names-private.h makes them, @value g_malloc'd). */
 void xmpp_element_take_attribute (XmppElement *self,
                                   char        *name,
                                   char        *ns,

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "xmpp-element-private.h"
+#include "xmpp-names-private.h"
 #include "xmpp-parser-private.h"
 #include "xmpp-stanza-private.h"
 
@@ -41,28 +42,41 @@
 G_DEFINE_BOXED_TYPE (XmppElement, xmpp_element, xmpp_element_ref, xmpp_element_unref)
 
 static inline char *
-ref_string_or_null (const char *s)
+name_or_null (const char *s)
 {
-  return s != NULL ? g_ref_string_new_intern (s) : NULL;
+  return s != NULL ? xmpp_name_new (s) : NULL;
 }
 
-static inline void
-release_string (char *s)
+XmppElement *
+xmpp_element_new_take_sized (char  *name,
+                             char  *ns,
+                             guint  n_attributes)
 {
-  if (s != NULL)
-    g_ref_string_release (s);
+  /* The attributes the caller announces live in the same block. */
+  XmppElement *self = g_malloc0 (sizeof (XmppElement) + n_attributes * sizeof (XmppAttribute));
+
+  g_atomic_ref_count_init (&self->ref_count);
+  self->name = name;
+  self->ns = ns;
+  if (n_attributes > 0)
+    {
+      self->attrs = (XmppAttribute *) (self + 1);
+      self->attrs_size = n_attributes;
+    }
+  return self;
 }
 
 XmppElement *
 xmpp_element_new_take (char *name,
                        char *ns)
 {
-  XmppElement *self = g_new0 (XmppElement, 1);
+  return xmpp_element_new_take_sized (name, ns, 0);
+}
 
-  g_atomic_ref_count_init (&self->ref_count);
-  self->name = name;
-  self->ns = ns;
-  return self;
+static gboolean
+attrs_inline (XmppElement *self)
+{
+  return self->attrs == (XmppAttribute *) (self + 1);
 }
 
 /**
@@ -81,7 +95,7 @@ xmpp_element_new (const char *name,
 {
   g_return_val_if_fail (name != NULL && *name != '\0', NULL);
 
-  return xmpp_element_new_take (g_ref_string_new_intern (name), ref_string_or_null (namespace_));
+  return xmpp_element_new_take (xmpp_name_new (name), name_or_null (namespace_));
 }
 
 static void
@@ -178,13 +192,14 @@ element_free (XmppElement *self)
 
   for (guint i = 0; i < self->n_attrs; i++)
     {
-      release_string (self->attrs[i].name);
-      release_string (self->attrs[i].ns);
+      xmpp_name_release (self->attrs[i].name);
+      xmpp_name_release (self->attrs[i].ns);
       g_free (self->attrs[i].value);
     }
-  g_free (self->attrs);
-  release_string (self->name);
-  release_string (self->ns);
+  if (!attrs_inline (self))
+    g_free (self->attrs);
+  xmpp_name_release (self->name);
+  xmpp_name_release (self->ns);
   g_free (self->text);
   g_free (self->tail);
   g_free (self->text_cache);
@@ -224,12 +239,12 @@ xmpp_element_copy (XmppElement *self)
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  copy = xmpp_element_new_take (g_ref_string_acquire (self->name),
-                                self->ns != NULL ? g_ref_string_acquire (self->ns) : NULL);
+  copy = xmpp_element_new_take (xmpp_name_acquire (self->name),
+                                xmpp_name_acquire (self->ns));
   for (guint i = 0; i < self->n_attrs; i++)
     xmpp_element_take_attribute (copy,
-                                 g_ref_string_acquire (self->attrs[i].name),
-                                 self->attrs[i].ns != NULL ? g_ref_string_acquire (self->attrs[i].ns) : NULL,
+                                 xmpp_name_acquire (self->attrs[i].name),
+                                 xmpp_name_acquire (self->attrs[i].ns),
                                  g_strdup (self->attrs[i].value));
   copy->text = g_strdup (self->text);
   for (XmppElement *child = self->first_child; child != NULL; child = child->next)
@@ -369,8 +384,13 @@ xmpp_element_take_attribute (XmppElement *self,
 
   if (self->n_attrs == self->attrs_size)
     {
-      self->attrs_size = self->attrs_size == 0 ? 4 : self->attrs_size * 2;
-      self->attrs = g_renew (XmppAttribute, self->attrs, self->attrs_size);
+      guint size = self->attrs_size == 0 ? 4 : self->attrs_size * 2;
+
+      if (self->attrs != NULL && attrs_inline (self))
+        self->attrs = g_memdup2 (self->attrs, size * sizeof (XmppAttribute));
+      else
+        self->attrs = g_renew (XmppAttribute, self->attrs, size);
+      self->attrs_size = size;
     }
   attr = &self->attrs[self->n_attrs++];
   attr->name = name;
@@ -474,8 +494,8 @@ xmpp_element_set_attribute_ns (XmppElement *self,
         {
           guint index = attr - self->attrs;
 
-          release_string (attr->name);
-          release_string (attr->ns);
+          xmpp_name_release (attr->name);
+          xmpp_name_release (attr->ns);
           g_free (attr->value);
           memmove (attr, attr + 1, (self->n_attrs - index - 1) * sizeof (XmppAttribute));
           self->n_attrs--;
@@ -483,8 +503,8 @@ xmpp_element_set_attribute_ns (XmppElement *self,
     }
   else if (value != NULL)
     {
-      xmpp_element_take_attribute (self, g_ref_string_new_intern (name),
-                                   ref_string_or_null (namespace_), g_strdup (value));
+      xmpp_element_take_attribute (self, xmpp_name_new (name),
+                                   name_or_null (namespace_), g_strdup (value));
     }
 }
 
@@ -888,7 +908,7 @@ xmpp_element_add_child (XmppElement *self,
   g_return_if_fail (child != self);
 
   if (child->ns == NULL && self->ns != NULL)
-    child->ns = g_ref_string_acquire (self->ns);
+    child->ns = xmpp_name_acquire (self->ns);
   g_clear_pointer (&child->tail, g_free);
   xmpp_element_take_child (self, xmpp_element_ref (child));
   clear_text_cache (self);

@@ -10,6 +10,7 @@
 #include <libxml/parserInternals.h>
 
 #include "xmpp-element-private.h"
+#include "xmpp-names-private.h"
 #include "xmpp-parser-private.h"
 #include "xmpp-stanza-private.h"
 #include "xmpp-stream-header-private.h"
@@ -402,11 +403,11 @@ intern_name_slow (XmppParser    *self,
           gsize length = strlen ((const char *) name);
           g_autofree char *decoded = dup_attribute_value (name, name + length);
 
-          ref = g_ref_string_new_intern (decoded);
+          ref = xmpp_name_new (decoded);
         }
       else
         {
-          ref = g_ref_string_new_intern ((const char *) name);
+          ref = xmpp_name_new ((const char *) name);
         }
       g_hash_table_insert (self->names, (gpointer) name, ref);
     }
@@ -415,8 +416,8 @@ intern_name_slow (XmppParser    *self,
   return ref;
 }
 
-/* Returns a new reference to the GRefString for @name, a string of
- * libxml2's dictionary. */
+/* Returns a new reference to the name for @name, a string of libxml2's
+ * dictionary: a well-known name costs no reference count. */
 static inline char *
 intern_name (XmppParser    *self,
              const xmlChar *name)
@@ -430,7 +431,7 @@ intern_name (XmppParser    *self,
   else
     ref = intern_name_slow (self, name, slot);
 
-  return g_ref_string_acquire (ref);
+  return xmpp_name_acquire (ref);
 }
 
 /* Emission */
@@ -624,8 +625,9 @@ on_start_element (void           *user_data,
       return;
     }
 
-  element = xmpp_element_new_take (intern_name (self, localname),
-                                   uri != NULL ? intern_name (self, uri) : NULL);
+  element = xmpp_element_new_take_sized (intern_name (self, localname),
+                                         uri != NULL ? intern_name (self, uri) : NULL,
+                                         n_attributes);
   for (int i = 0; i < n_attributes; i++)
     {
       const xmlChar **attr = &attributes[5 * i];
@@ -949,7 +951,7 @@ xmpp_parser_init (XmppParser *self)
   self->text_size = 256;
   self->text = g_malloc (self->text_size);
   self->names = g_hash_table_new_full (g_direct_hash, g_direct_equal,
-                                       NULL, (GDestroyNotify) g_ref_string_release);
+                                       NULL, (GDestroyNotify) xmpp_name_release);
 
   self->ctxt = xmlCreatePushParserCtxt (&sax_handler, self, NULL, 0, NULL);
   if (self->ctxt == NULL)

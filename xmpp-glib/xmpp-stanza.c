@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "xmpp-element-private.h"
+#include "xmpp-names-private.h"
 #include "xmpp-parser-private.h"
 #include "xmpp-stanza-private.h"
 
@@ -189,8 +190,8 @@ new_reply (XmppStanza *request,
   XmppStanza *reply;
   const char *from, *to, *id;
 
-  element = xmpp_element_new_take (g_ref_string_acquire (request->element->name),
-                                   request->element->ns != NULL ? g_ref_string_acquire (request->element->ns) : NULL);
+  element = xmpp_element_new_take (xmpp_name_acquire (request->element->name),
+                                   xmpp_name_acquire (request->element->ns));
   reply = xmpp_stanza_new_take_element (element);
 
   from = xmpp_element_get_attribute (request->element, "from");
