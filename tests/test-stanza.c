@@ -92,6 +92,28 @@ test_build (void)
 }
 
 static void
+test_payload (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppStanza) message = NULL;
+  g_autoptr(XmppStanza) plain = NULL;
+
+  g_test_summary ("The payload is the first child in a namespace other than the stanza's: "
+                  "a message's body and thread are skipped for its extension.");
+
+  message = xmpp_stanza_new_from_string ("<message><body>hi</body><thread>t</thread>"
+                                         "<active xmlns='http://jabber.org/protocol/chatstates'/>"
+                                         "<x xmlns='jabber:x:oob'/></message>", -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (xmpp_element_is (xmpp_stanza_get_payload (message), "active",
+                                  "http://jabber.org/protocol/chatstates"));
+
+  plain = xmpp_stanza_new_from_string ("<presence><show>away</show></presence>", -1, &error);
+  g_assert_no_error (error);
+  g_assert_null (xmpp_stanza_get_payload (plain));
+}
+
+static void
 test_replies (void)
 {
   g_autoptr(XmppStanza) request = NULL;
@@ -191,6 +213,7 @@ main (int    argc,
   g_test_add_func ("/stanza/kinds", test_kinds);
   g_test_add_func ("/stanza/basics", test_basics);
   g_test_add_func ("/stanza/build", test_build);
+  g_test_add_func ("/stanza/payload", test_payload);
   g_test_add_func ("/stanza/replies", test_replies);
   g_test_add_func ("/stanza/error/parsing", test_error_parsing);
   g_test_add_func ("/stanza/error/tables", test_error_tables);

@@ -487,8 +487,10 @@ xmpp_stanza_set_to (XmppStanza *self,
  * xmpp_stanza_get_payload:
  * @self: a stanza
  *
- * Gives the first child that is not an `<error/>` of the stanza's own
- * namespace: the query of an IQ, for example.
+ * Gives the first child in a namespace other than the stanza's own: the
+ * query of an IQ, or the first extension of a message or presence (a
+ * chat state, say), past the `<body/>`, `<show/>` and `<error/>` of the
+ * stanza's own namespace.
  *
  * Returns: (nullable) (transfer none): the payload element, or %NULL
  */
@@ -498,7 +500,7 @@ xmpp_stanza_get_payload (XmppStanza *self)
   g_return_val_if_fail (self != NULL, NULL);
 
   for (XmppElement *child = self->element->first_child; child != NULL; child = child->next)
-    if (!(strcmp (child->name, "error") == 0 && g_strcmp0 (child->ns, self->element->ns) == 0))
+    if (g_strcmp0 (child->ns, self->element->ns) != 0)
       return child;
   return NULL;
 }

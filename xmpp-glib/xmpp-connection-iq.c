@@ -1,0 +1,345 @@
+/* xmpp-connection-iq.c: IQ requests and replies of an XmppConnection
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "xmpp-connection-private.h"
+
+#include <string.h>
+#include <sys/random.h>
+
+#define NS_PING "urn:xmpp:ping"
+
+typedef struct
+{
+  XmppConnection *self;            /* weak */
+  char *id;
+  XmppJid *expected_from;          /* NULL: the account or its server */
+  GTask *task;
+  GSource *timeout;
+  gulong cancelled_id;
+} PendingIq;
+
+/* ------------------------------------------------------------------ */
+/* Waiting requests */
+
+static void
+fail_pending_iq (gpointer key,
+                 gpointer value,
+                 gpointer user_data)
+{
+  PendingIq *pending = value;
+  const GError *error = user_data;
+
+  g_task_return_error (g_steal_pointer (&pending->task), g_error_copy (error));
+}
+
+static void
+pending_iq_free (PendingIq *pending)
+{
+  if (pending->timeout != NULL)
+    {
+      g_source_destroy (pending->timeout);
+      g_source_unref (pending->timeout);
+    }
+  if (pending->task != NULL)
+    {
+      GCancellable *cancellable = g_task_get_cancellable (pending->task);
+
+      if (cancellable != NULL && pending->cancelled_id != 0)
+        g_cancellable_disconnect (cancellable, pending->cancelled_id);
+      g_object_unref (pending->task);
+    }
+  g_clear_pointer (&pending->expected_from, xmpp_jid_unref);
+  g_free (pending->id);
+  g_free (pending);
+}
+
+GHashTable *
+xmpp_connection_new_pending_iqs (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, NULL, (GDestroyNotify) pending_iq_free);
+}
+
+void
+xmpp_connection_fail_pending_iqs (XmppConnection *self,
+                                  const GError   *error)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  GHashTable *pending;
+
+  pending = g_steal_pointer (&priv->pending_iqs);
+  priv->pending_iqs = xmpp_connection_new_pending_iqs ();
+  g_hash_table_foreach (pending, fail_pending_iq, (gpointer) error);
+  g_hash_table_unref (pending);
+}
+
+/* ------------------------------------------------------------------ */
+/* Replies */
+
+char *
+xmpp_connection_new_iq_id (void)
+{
+  guint8 random[12];
+  gsize filled = 0;
+
+  /* The ids are unguessable, so that nobody can forge a reply. */
+  while (filled < sizeof random)
+    {
+      gssize n = getrandom (random + filled, sizeof random - filled, 0);
+
+      if (n > 0)
+        filled += n;
+    }
+  return g_base64_encode (random, sizeof random);
+}
+
+/* RFC 6120 §8.1.2.1: a reply to a request sent without 'to' comes from
+ * the account itself or its server, with or without a 'from'. */
+static gboolean
+reply_sender_matches (XmppConnection *self,
+                      PendingIq      *pending,
+                      XmppStanza     *reply)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  const char *from_text = xmpp_element_get_attribute (xmpp_stanza_get_element (reply), "from");
+  XmppJid *from = xmpp_stanza_get_from (reply);
+
+  if (pending->expected_from != NULL)
+    return from != NULL && xmpp_jid_equal (from, pending->expected_from);
+
+  if (from_text == NULL)
+    return TRUE;
+  if (from == NULL)
+    return FALSE;
+  if (xmpp_jid_get_localpart (from) == NULL && xmpp_jid_get_resourcepart (from) == NULL)
+    return strcmp (xmpp_jid_get_domainpart (from), xmpp_jid_get_domainpart (priv->jid)) == 0;
+  if (priv->bound_jid != NULL && xmpp_jid_equal (from, priv->bound_jid))
+    return TRUE;
+  return xmpp_jid_is_bare (from) && xmpp_jid_equal_bare (from, priv->jid);
+}
+
+gboolean
+xmpp_connection_handle_iq_reply (XmppConnection *self,
+                                 XmppStanza     *reply)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  const char *id = xmpp_stanza_get_id (reply);
+  PendingIq *pending;
+  GTask *task;
+  GError *error = NULL;
+
+  if (id == NULL)
+    return FALSE;
+  pending = g_hash_table_lookup (priv->pending_iqs, id);
+  if (pending == NULL || !reply_sender_matches (self, pending, reply))
+    return FALSE;
+
+  task = g_steal_pointer (&pending->task);
+  if (pending->cancelled_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), pending->cancelled_id);
+  pending->cancelled_id = 0;
+  g_hash_table_remove (priv->pending_iqs, id);
+
+  if (!xmpp_stanza_check_error (reply, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, xmpp_stanza_ref (reply), (GDestroyNotify) xmpp_stanza_unref);
+  g_object_unref (task);
+  return TRUE;
+}
+
+/* ------------------------------------------------------------------ */
+/* Incoming requests */
+
+void
+xmpp_connection_handle_iq_request (XmppConnection *self,
+                                   XmppStanza     *request)
+{
+  XmppElement *payload = xmpp_stanza_get_payload (request);
+
+  if (payload != NULL && xmpp_element_is (payload, "ping", NS_PING) &&
+      g_strcmp0 (xmpp_stanza_get_stanza_type (request), "get") == 0)
+    {
+      g_autoptr(XmppStanza) pong = xmpp_stanza_new_reply (request);
+
+      xmpp_connection_send (self, pong);
+      return;
+    }
+
+  if (!xmpp_connection_emit_iq_request (self, request))
+    {
+      g_autoptr(XmppStanza) refusal =
+        xmpp_stanza_new_error_reply (request, XMPP_STANZA_ERROR_TYPE_CANCEL,
+                                     XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE, NULL);
+      xmpp_connection_send (self, refusal);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Sending */
+
+static gboolean
+on_iq_timeout (gpointer user_data)
+{
+  PendingIq *pending = user_data;
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (pending->self);
+  GTask *task = g_steal_pointer (&pending->task);
+
+  if (pending->cancelled_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), pending->cancelled_id);
+  pending->cancelled_id = 0;
+  g_clear_pointer (&pending->timeout, g_source_unref);
+  g_hash_table_remove (priv->pending_iqs, pending->id);
+  g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+                           _("No reply to the request within the time allowed"));
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+typedef struct
+{
+  XmppConnection *self;
+  char *id;
+} CancelData;
+
+static void
+cancel_data_free (CancelData *data)
+{
+  g_object_unref (data->self);
+  g_free (data->id);
+  g_free (data);
+}
+
+static gboolean
+on_iq_cancelled_idle (gpointer user_data)
+{
+  CancelData *data = user_data;
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (data->self);
+  PendingIq *pending = g_hash_table_lookup (priv->pending_iqs, data->id);
+  GTask *task;
+
+  if (pending == NULL || pending->task == NULL)
+    return G_SOURCE_REMOVE;
+  task = g_steal_pointer (&pending->task);
+  g_cancellable_disconnect (g_task_get_cancellable (task), pending->cancelled_id);
+  pending->cancelled_id = 0;
+  g_hash_table_remove (priv->pending_iqs, data->id);
+  g_task_return_error_if_cancelled (task);
+  g_object_unref (task);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+on_iq_cancelled (GCancellable *cancellable,
+                 gpointer      user_data)
+{
+  PendingIq *pending = user_data;
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (pending->self);
+  g_autoptr(GSource) idle = g_idle_source_new ();
+  CancelData *data = g_new0 (CancelData, 1);
+
+  data->self = g_object_ref (pending->self);
+  data->id = g_strdup (pending->id);
+  g_source_set_callback (idle, on_iq_cancelled_idle, data, (GDestroyNotify) cancel_data_free);
+  g_source_attach (idle, priv->context);
+}
+
+/**
+ * xmpp_connection_send_iq_async:
+ * @self: a ready connection
+ * @iq: an IQ of type `get` or `set`
+ * @timeout_seconds: how long to wait for the reply; 0 for
+ *   [property@Xmpp.Connection:iq-timeout], -1 for no limit
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called with the reply
+ * @user_data: data for @callback
+ *
+ * Sends an IQ request and waits for its reply. The library gives @iq an
+ * unguessable id, and accepts as the reply only a `result` or `error`
+ * with that id from the entity the request went to (or, without `to`,
+ * from the account or its server); anything else with the same id is
+ * ignored.
+ */
+void
+xmpp_connection_send_iq_async (XmppConnection      *self,
+                               XmppStanza          *iq,
+                               int                  timeout_seconds,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  XmppConnectionPrivate *priv;
+  g_autoptr(GTask) task = NULL;
+  PendingIq *pending;
+  XmppJid *to;
+  const char *type;
+
+  g_return_if_fail (XMPP_IS_CONNECTION (self));
+  g_return_if_fail (iq != NULL && xmpp_stanza_get_kind (iq) == XMPP_STANZA_KIND_IQ);
+
+  priv = xmpp_connection_get_private (self);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xmpp_connection_send_iq_async);
+
+  type = xmpp_stanza_get_stanza_type (iq);
+  if (g_strcmp0 (type, "get") != 0 && g_strcmp0 (type, "set") != 0)
+    {
+      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT,
+                               _("An IQ request must have the type “get” or “set”"));
+      return;
+    }
+  if (priv->phase != PHASE_READY)
+    {
+      g_task_return_new_error (task, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CLOSED,
+                               _("The connection is not ready"));
+      return;
+    }
+  if (g_task_return_error_if_cancelled (task))
+    return;
+
+  pending = g_new0 (PendingIq, 1);
+  pending->self = self;
+  pending->id = xmpp_connection_new_iq_id ();
+  to = xmpp_stanza_get_to (iq);
+  pending->expected_from = to != NULL ? xmpp_jid_ref (to) : NULL;
+  xmpp_stanza_set_id (iq, pending->id);
+
+  if (timeout_seconds == 0)
+    timeout_seconds = priv->iq_timeout;
+  if (timeout_seconds > 0)
+    {
+      pending->timeout = g_timeout_source_new_seconds (timeout_seconds);
+      g_source_set_callback (pending->timeout, on_iq_timeout, pending, NULL);
+      g_source_attach (pending->timeout, priv->context);
+    }
+  pending->task = g_steal_pointer (&task);
+  if (cancellable != NULL)
+    pending->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_iq_cancelled), pending, NULL);
+  g_hash_table_insert (priv->pending_iqs, pending->id, pending);
+
+  xmpp_connection_queue_element (self, xmpp_stanza_get_element (iq));
+}
+
+/**
+ * xmpp_connection_send_iq_finish:
+ * @self: a connection
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Xmpp.Connection.send_iq_async]. An error reply gives a
+ * #GError in the %XMPP_STANZA_ERROR domain with the reply's condition and
+ * text; no reply in time gives %G_IO_ERROR_TIMED_OUT; the stream closing
+ * first gives %XMPP_CONNECTION_ERROR_CLOSED or the error that closed it.
+ *
+ * Returns: (transfer full): the `result` reply
+ */
+XmppStanza *
+xmpp_connection_send_iq_finish (XmppConnection *self,
+                                GAsyncResult   *result,
+                                GError        **error)
+{
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

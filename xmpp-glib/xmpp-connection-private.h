@@ -1,0 +1,174 @@
+/* xmpp-connection-private.h: what the parts of XmppConnection share
+ * between xmpp-connection.c (the object and its API),
+ * xmpp-connection-stream.c (transport and negotiation) and
+ * xmpp-connection-iq.c (IQ requests and replies)
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#pragma once
+
+#include "xmpp-glib-private.h"
+#include "xmpp-parser-private.h"
+#include "xmpp-sasl-private.h"
+#include "xmpp-connection.h"
+
+G_BEGIN_DECLS
+
+#define READ_BUFFER_SIZE 16384
+
+typedef enum {
+  PHASE_NONE,
+  PHASE_FEATURES,      /* waiting for <stream:features/> */
+  PHASE_STARTTLS,      /* sent <starttls/>, waiting for <proceed/> */
+  PHASE_SASL,          /* in a SASL exchange */
+  PHASE_BIND,          /* sent the bind request */
+  PHASE_SESSION,       /* sent the legacy session request */
+  PHASE_READY,
+} Phase;
+
+typedef struct
+{
+  /* Settings */
+  XmppJid *jid;
+  char *password;
+  char *host;
+  guint port;
+  XmppTlsMode tls_mode;
+  GTlsDatabase *tls_database;
+  GTlsCertificate *pinned_certificate;
+  char *resource;
+  char *sasl_mechanism;
+  guint iq_timeout;
+  guint connect_timeout;
+
+  /* Session */
+  XmppConnectionState state;
+  Phase phase;
+  XmppJid *bound_jid;
+  char *used_mechanism;
+  gboolean secured;
+  gboolean authenticated;
+  gboolean closed_emitted;
+
+  GSocketConnection *socket;
+  GIOStream *stream;               /* the socket, or TLS over it */
+  GCancellable *cancellable;       /* all I/O; cancelled when the stream ends */
+  XmppParser *parser;
+  guint8 *read_buffer;
+  gboolean reading;
+  gboolean read_paused;            /* until TLS is up */
+  GQueue write_queue;              /* GBytes */
+  gboolean writing;
+  gboolean tls_when_drained;
+  GTlsCertificateFlags peer_errors;
+
+  XmppSaslClient *sasl;
+  char *bind_id;
+  char *session_id;
+
+  GMainContext *context;           /* where the session's callbacks run */
+  GTask *connect_task;
+  GCancellable *connect_cancellable;
+  gulong connect_cancelled_id;
+  GSource *connect_timeout_source;
+  gboolean session_required;
+  GTask *close_task;
+  GSource *close_timeout_source;
+
+  GHashTable *pending_iqs;         /* id → PendingIq */
+} XmppConnectionPrivate;
+
+/* xmpp-connection.c: the object, its state, its signals */
+
+XmppConnectionPrivate *xmpp_connection_get_private (XmppConnection *self);
+
+/* Whether a session was started and has not ended yet. */
+gboolean xmpp_connection_is_active (XmppConnection *self);
+
+/* Sets the state and notifies :state if it changed. */
+void xmpp_connection_set_state (XmppConnection      *self,
+                                XmppConnectionState  state);
+
+/* Replaces the bound address with @jid, taking the caller's reference,
+ * and notifies :bound-jid. */
+void xmpp_connection_take_bound_jid (XmppConnection *self,
+                                     XmppJid        *jid);
+
+/* Emit the signals of the same names. ::xml-sent and ::xml-received are
+ * only emitted, and the text only made, when a handler is connected. */
+void xmpp_connection_emit_ready (XmppConnection *self,
+                                 XmppJid        *jid);
+void xmpp_connection_emit_closed (XmppConnection *self,
+                                  const GError   *error);
+void xmpp_connection_emit_xml_sent (XmppConnection *self,
+                                    const char     *text);
+void xmpp_connection_emit_xml_received (XmppConnection *self,
+                                        const guint8   *data,
+                                        gsize           size);
+void xmpp_connection_emit_queue_drained (XmppConnection *self);
+
+/* Emits ::iq-request with the namespace of the payload as the detail.
+ * Returns: %TRUE if a handler answered @request. */
+gboolean xmpp_connection_emit_iq_request (XmppConnection *self,
+                                          XmppStanza     *request);
+
+/* The first child in a namespace of its own: the query of an IQ, the
+ * extension of a message or presence; %NULL if there is none. */
+
+/* Hands a stanza received on a ready stream to the application: emits
+ * ::stanza, then routes IQs to the IQ machinery and emits ::message or
+ * ::presence. */
+void xmpp_connection_dispatch (XmppConnection *self,
+                               XmppStanza     *stanza);
+
+/* xmpp-connection-stream.c: transport and negotiation */
+
+/* What the parser reports to: set on the connection's parser at init. */
+extern const XmppParserHandlers xmpp_connection_parser_handlers;
+
+/* Connects the socket to @host and @port, then secures, opens and
+ * negotiates the stream. */
+void xmpp_connection_connect_socket (XmppConnection *self,
+                                     const char     *host,
+                                     guint           port);
+
+/* Queue text, or an element serialized in the jabber:client namespace,
+ * for writing after what is already queued. */
+void xmpp_connection_queue_text (XmppConnection *self,
+                                 const char     *text);
+void xmpp_connection_queue_element (XmppConnection *self,
+                                    XmppElement    *element);
+
+/* Ends the session: drops the transport, fails what waits on it, and
+ * emits ::closed once. Takes @error, which is NULL for a clean close. */
+void xmpp_connection_finish_session (XmppConnection *self,
+                                     GError         *error);
+
+/* Ends the session because of @error, which it takes. */
+void xmpp_connection_fail (XmppConnection *self,
+                           GError         *error);
+
+/* xmpp-connection-iq.c: IQ requests and replies */
+
+/* A new unguessable IQ id. */
+char *xmpp_connection_new_iq_id (void);
+
+/* A new, empty table of the IQ requests waiting for a reply, by id. */
+GHashTable *xmpp_connection_new_pending_iqs (void);
+
+/* Fails every IQ request still waiting for a reply with a copy of
+ * @error, and starts an empty table. */
+void xmpp_connection_fail_pending_iqs (XmppConnection *self,
+                                       const GError   *error);
+
+/* Answers an incoming `get` or `set`: pings here, the rest through
+ * ::iq-request, and `service-unavailable` for what no handler claims. */
+void xmpp_connection_handle_iq_request (XmppConnection *self,
+                                        XmppStanza     *request);
+
+/* Completes the request that @reply answers, if its id and its sender
+ * match one. Returns: %TRUE if @reply was taken as a reply. */
+gboolean xmpp_connection_handle_iq_reply (XmppConnection *self,
+                                          XmppStanza     *reply);
+
+G_END_DECLS

@@ -1,0 +1,770 @@
+/* xmpp-connection-stream.c: the transport and the negotiation of an
+ * XmppConnection: reading, the write queue, TLS and STARTTLS, SASL,
+ * resource binding, stream errors and the end of a session
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include "xmpp-connection-private.h"
+#include "xmpp-element-private.h"
+
+#include <string.h>
+
+#define NS_TLS     "urn:ietf:params:xml:ns:xmpp-tls"
+#define NS_SASL    "urn:ietf:params:xml:ns:xmpp-sasl"
+#define NS_BIND    "urn:ietf:params:xml:ns:xmpp-bind"
+#define NS_SESSION "urn:ietf:params:xml:ns:xmpp-session"
+
+static void start_reading (XmppConnection *self);
+static void flush_writes (XmppConnection *self);
+static void start_tls (XmppConnection *self);
+
+/* ------------------------------------------------------------------ */
+/* Writing */
+
+static void
+queue_bytes (XmppConnection *self,
+             GBytes         *bytes)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+
+  g_queue_push_tail (&priv->write_queue, bytes);
+  flush_writes (self);
+}
+
+void
+xmpp_connection_queue_text (XmppConnection *self,
+                            const char     *text)
+{
+  xmpp_connection_emit_xml_sent (self, text);
+  queue_bytes (self, g_bytes_new (text, strlen (text)));
+}
+
+void
+xmpp_connection_queue_element (XmppConnection *self,
+                               XmppElement    *element)
+{
+  GString *out = g_string_sized_new (256);
+
+  xmpp_writer_append_element (out, element, XMPP_NS_CLIENT, TRUE);
+  xmpp_connection_emit_xml_sent (self, out->str);
+  queue_bytes (self, g_string_free_to_bytes (out));
+}
+
+static void
+on_write_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(XmppConnection) self = user_data;
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autoptr(GError) error = NULL;
+
+  priv->writing = FALSE;
+  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        xmpp_connection_fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  g_bytes_unref (g_queue_pop_head (&priv->write_queue));
+  if (g_queue_is_empty (&priv->write_queue))
+    {
+      if (priv->tls_when_drained)
+        {
+          priv->tls_when_drained = FALSE;
+          start_tls (self);
+          return;
+        }
+      xmpp_connection_emit_queue_drained (self);
+    }
+  flush_writes (self);
+}
+
+static void
+flush_writes (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  GBytes *bytes;
+  gsize size;
+  const void *data;
+
+  if (priv->writing || priv->stream == NULL || priv->tls_when_drained)
+    return;
+  bytes = g_queue_peek_head (&priv->write_queue);
+  if (bytes == NULL)
+    return;
+
+  data = g_bytes_get_data (bytes, &size);
+  priv->writing = TRUE;
+  g_output_stream_write_all_async (g_io_stream_get_output_stream (priv->stream),
+                                   data, size, G_PRIORITY_DEFAULT, priv->cancellable,
+                                   on_write_done, g_object_ref (self));
+}
+
+static void
+open_stream (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autoptr(XmppStreamHeader) header = xmpp_stream_header_new (XMPP_NS_CLIENT);
+  g_autofree char *text = NULL;
+
+  xmpp_parser_reset (priv->parser);
+  xmpp_stream_header_set_to (header, xmpp_jid_get_domainpart (priv->jid));
+  if (priv->secured)
+    xmpp_stream_header_set_from (header, xmpp_jid_to_bare_string (priv->jid));
+  xmpp_stream_header_set_version (header, "1.0");
+  text = xmpp_stream_header_to_string (header);
+  priv->phase = PHASE_FEATURES;
+  xmpp_connection_queue_text (self, text);
+}
+
+/* ------------------------------------------------------------------ */
+/* Ending */
+
+static void
+disconnect_connect_cancellable (XmppConnectionPrivate *priv)
+{
+  if (priv->connect_cancellable != NULL)
+    {
+      g_cancellable_disconnect (priv->connect_cancellable, priv->connect_cancelled_id);
+      priv->connect_cancelled_id = 0;
+      g_clear_object (&priv->connect_cancellable);
+    }
+}
+
+static void
+clear_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+/* Ends the session: drops the transport, fails what waits on it, and
+ * emits ::closed once. @error is NULL for a clean close. */
+void
+xmpp_connection_finish_session (XmppConnection *self,
+                                GError         *error)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autoptr(GError) owned_error = error;
+  g_autoptr(GError) closed_error = NULL;
+
+  if (!xmpp_connection_is_active (self))
+    return;
+
+  g_object_ref (self);
+
+  g_cancellable_cancel (priv->cancellable);
+  g_clear_object (&priv->cancellable);
+  priv->cancellable = g_cancellable_new ();
+  if (priv->stream != NULL)
+    g_io_stream_close_async (priv->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&priv->stream);
+  g_clear_object (&priv->socket);
+  g_queue_clear_full (&priv->write_queue, (GDestroyNotify) g_bytes_unref);
+  priv->writing = FALSE;
+  priv->reading = FALSE;
+  priv->read_paused = FALSE;
+  priv->tls_when_drained = FALSE;
+  priv->phase = PHASE_NONE;
+  g_clear_pointer (&priv->sasl, xmpp_sasl_client_free);
+  clear_source (&priv->connect_timeout_source);
+  clear_source (&priv->close_timeout_source);
+  disconnect_connect_cancellable (priv);
+
+  closed_error = owned_error != NULL
+    ? g_error_copy (owned_error)
+    : g_error_new_literal (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CLOSED,
+                           _("The connection was closed"));
+  xmpp_connection_fail_pending_iqs (self, closed_error);
+
+  xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_DISCONNECTED);
+
+  if (priv->connect_task != NULL)
+    g_task_return_error (g_steal_pointer (&priv->connect_task), g_error_copy (closed_error));
+  if (priv->close_task != NULL)
+    {
+      if (owned_error != NULL)
+        g_task_return_error (g_steal_pointer (&priv->close_task), g_error_copy (owned_error));
+      else
+        g_task_return_boolean (g_steal_pointer (&priv->close_task), TRUE);
+    }
+
+  if (!priv->closed_emitted)
+    {
+      priv->closed_emitted = TRUE;
+      xmpp_connection_emit_closed (self, owned_error);
+    }
+
+  g_object_unref (self);
+}
+
+void
+xmpp_connection_fail (XmppConnection *self,
+                      GError         *error)
+{
+  xmpp_connection_finish_session (self, error);
+}
+
+static GError *
+stream_error_from_element (XmppElement *element)
+{
+  XmppStreamError code = XMPP_STREAM_ERROR_UNDEFINED_CONDITION;
+  const char *text = NULL;
+
+  for (XmppElement *child = xmpp_element_get_first_child (element); child != NULL;
+       child = xmpp_element_get_next_sibling (child))
+    {
+      if (g_strcmp0 (xmpp_element_get_namespace (child), XMPP_NS_STREAMS) != 0)
+        continue;
+      if (strcmp (xmpp_element_get_name (child), "text") == 0)
+        text = xmpp_element_get_text (child);
+      else
+        code = xmpp_stream_condition_from_string (xmpp_element_get_name (child));
+    }
+
+  if (text != NULL)
+    return g_error_new (XMPP_STREAM_ERROR, code, _("The server ended the stream (%s): %s"),
+                        xmpp_stream_condition_to_string (code), text);
+  return g_error_new (XMPP_STREAM_ERROR, code, _("The server ended the stream (%s)"),
+                      xmpp_stream_condition_to_string (code));
+}
+
+/* ------------------------------------------------------------------ */
+/* Negotiation */
+
+static void
+become_ready (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+
+  priv->phase = PHASE_READY;
+  clear_source (&priv->connect_timeout_source);
+  disconnect_connect_cancellable (priv);
+  xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_READY);
+  if (priv->connect_task != NULL)
+    g_task_return_boolean (g_steal_pointer (&priv->connect_task), TRUE);
+  xmpp_connection_emit_ready (self, priv->bound_jid);
+}
+
+static void
+send_bind (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autoptr(XmppStanza) iq = xmpp_stanza_new (XMPP_STANZA_KIND_IQ, "set");
+  XmppElement *bind;
+
+  xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_BINDING);
+  g_free (priv->bind_id);
+  priv->bind_id = xmpp_connection_new_iq_id ();
+  xmpp_stanza_set_id (iq, priv->bind_id);
+  bind = xmpp_element_add_child_new (xmpp_stanza_get_element (iq), "bind", NS_BIND);
+  if (priv->resource != NULL)
+    xmpp_element_add_child_with_text (bind, "resource", NULL, priv->resource);
+  priv->phase = PHASE_BIND;
+  xmpp_connection_queue_element (self, xmpp_stanza_get_element (iq));
+}
+
+static gboolean
+session_required (XmppElement *features)
+{
+  XmppElement *session = xmpp_element_get_child (features, "session", NS_SESSION);
+
+  /* RFC 3921's session request, only where the server still marks it
+   * required (no <optional/>). */
+  return session != NULL && xmpp_element_get_child (session, "optional", NS_SESSION) == NULL;
+}
+
+static gboolean
+handle_bind_reply (XmppConnection *self,
+                   XmppStanza     *reply)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autoptr(GError) error = NULL;
+  XmppElement *bind;
+  const char *jid_text;
+  XmppJid *jid;
+
+  if (g_strcmp0 (xmpp_stanza_get_id (reply), priv->bind_id) != 0)
+    return FALSE;
+
+  if (!xmpp_stanza_check_error (reply, &error))
+    {
+      xmpp_connection_fail (self, g_error_new (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_BIND,
+                                               _("The server refused to bind a resource: %s"),
+                                               error->message));
+      return TRUE;
+    }
+
+  bind = xmpp_element_get_child (xmpp_stanza_get_element (reply), "bind", NS_BIND);
+  jid_text = bind != NULL ? xmpp_element_get_child_text (bind, "jid", NS_BIND) : NULL;
+  jid = jid_text != NULL ? xmpp_jid_new (jid_text, NULL) : NULL;
+  if (jid == NULL || xmpp_jid_is_bare (jid) || !xmpp_jid_equal_bare (jid, priv->jid))
+    {
+      g_clear_pointer (&jid, xmpp_jid_unref);
+      xmpp_connection_fail (self,
+                            g_error_new_literal (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_BIND,
+                                                 _("The server bound an address that is not the account’s")));
+      return TRUE;
+    }
+
+  xmpp_connection_take_bound_jid (self, jid);
+  return TRUE;
+}
+
+static GBytes *
+get_binding (GTlsConnection         *tls,
+             GTlsChannelBindingType  type)
+{
+  g_autoptr(GByteArray) data = g_byte_array_new ();
+
+  if (!g_tls_connection_get_channel_binding_data (tls, type, data, NULL))
+    return NULL;
+  return g_byte_array_free_to_bytes (g_steal_pointer (&data));
+}
+
+/* Creates the SASL client for this login and gives the <auth/> that
+ * starts it. */
+static XmppElement *
+start_sasl (XmppConnection *self,
+            XmppElement    *features,
+            GError        **error)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_auto(GStrv) mechanisms = NULL;
+  g_auto(GStrv) bindings = NULL;
+
+  g_clear_pointer (&priv->sasl, xmpp_sasl_client_free);
+  priv->sasl = xmpp_sasl_client_new (xmpp_jid_get_localpart (priv->jid), priv->password, NULL,
+                                     "xmpp", xmpp_jid_get_domainpart (priv->jid), priv->secured);
+
+  if (priv->sasl_mechanism != NULL)
+    {
+      XmppSaslMechanism forced = xmpp_sasl_mechanism_from_name (priv->sasl_mechanism);
+
+      if (forced == 0)
+        {
+          g_set_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_NO_MECHANISM,
+                       _("The SASL mechanism %s is not supported"), priv->sasl_mechanism);
+          return NULL;
+        }
+      xmpp_sasl_client_set_allowed_mechanisms (priv->sasl, forced);
+    }
+
+  if (priv->secured && G_IS_TLS_CONNECTION (priv->stream))
+    {
+      GTlsConnection *tls = G_TLS_CONNECTION (priv->stream);
+      g_autoptr(GBytes) unique = get_binding (tls, G_TLS_CHANNEL_BINDING_TLS_UNIQUE);
+      g_autoptr(GBytes) exporter = get_binding (tls, G_TLS_CHANNEL_BINDING_TLS_EXPORTER);
+
+      xmpp_sasl_client_set_channel_binding (priv->sasl, g_tls_connection_get_protocol_version (tls),
+                                            unique, exporter);
+    }
+
+  xmpp_sasl_parse_features (features, &mechanisms, &bindings);
+  return xmpp_sasl_client_start (priv->sasl, (const char *const *) mechanisms,
+                                 (const char *const *) bindings, error);
+}
+
+static void
+handle_features (XmppConnection *self,
+                 XmppElement    *features)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autoptr(GError) error = NULL;
+
+  if (!priv->secured && priv->tls_mode != XMPP_TLS_MODE_INSECURE_PLAINTEXT)
+    {
+      if (xmpp_element_get_child (features, "starttls", NS_TLS) == NULL)
+        {
+          xmpp_connection_fail (self,
+                                g_error_new_literal (XMPP_CONNECTION_ERROR,
+                                                     XMPP_CONNECTION_ERROR_TLS_REQUIRED,
+                                                     _("The server does not offer TLS, which this connection requires")));
+          return;
+        }
+      xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_SECURING);
+      priv->phase = PHASE_STARTTLS;
+      {
+        g_autoptr(XmppElement) starttls = xmpp_element_new ("starttls", NS_TLS);
+
+        xmpp_connection_queue_element (self, starttls);
+      }
+      return;
+    }
+
+  if (!priv->authenticated)
+    {
+      XmppElement *auth;
+
+      xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_AUTHENTICATING);
+      auth = start_sasl (self, features, &error);
+      if (auth == NULL)
+        {
+          xmpp_connection_fail (self, g_steal_pointer (&error));
+          return;
+        }
+      g_free (priv->used_mechanism);
+      priv->used_mechanism = g_strdup (xmpp_sasl_client_get_mechanism (priv->sasl));
+      priv->phase = PHASE_SASL;
+      xmpp_connection_queue_element (self, auth);
+      xmpp_element_unref (auth);
+      return;
+    }
+
+  if (xmpp_element_get_child (features, "bind", NS_BIND) == NULL)
+    {
+      xmpp_connection_fail (self,
+                            g_error_new_literal (XMPP_CONNECTION_ERROR,
+                                                 XMPP_CONNECTION_ERROR_PROTOCOL,
+                                                 _("The server does not offer resource binding")));
+      return;
+    }
+  priv->phase = PHASE_BIND;
+  priv->session_required = session_required (features);
+  send_bind (self);
+}
+
+static void
+handle_sasl (XmppConnection *self,
+             XmppElement    *element)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autoptr(GError) error = NULL;
+  XmppElement *reply = NULL;
+
+  switch (xmpp_sasl_client_receive (priv->sasl, element, &reply, &error))
+    {
+    case XMPP_SASL_STATUS_CONTINUE:
+      if (reply != NULL)
+        {
+          xmpp_connection_queue_element (self, reply);
+          xmpp_element_unref (reply);
+        }
+      break;
+
+    case XMPP_SASL_STATUS_SUCCESS:
+      g_clear_pointer (&priv->sasl, xmpp_sasl_client_free);
+      if (priv->password != NULL)
+        explicit_bzero (priv->password, strlen (priv->password));
+      g_clear_pointer (&priv->password, g_free);
+      priv->authenticated = TRUE;
+      open_stream (self);
+      break;
+
+    case XMPP_SASL_STATUS_FAILED:
+    default:
+      g_clear_pointer (&reply, xmpp_element_unref);
+      xmpp_connection_fail (self, g_steal_pointer (&error));
+      break;
+    }
+}
+
+static void
+on_stream_start (XmppStreamHeader *header,
+                 gpointer          user_data)
+{
+  XmppConnection *self = user_data;
+
+  if (g_strcmp0 (xmpp_stream_header_get_version (header), "1.0") != 0 &&
+      !g_str_has_prefix (xmpp_stream_header_get_version (header) ? xmpp_stream_header_get_version (header) : "", "1."))
+    xmpp_connection_fail (self,
+                          g_error_new_literal (XMPP_STREAM_ERROR,
+                                               XMPP_STREAM_ERROR_UNSUPPORTED_VERSION,
+                                               _("The server does not speak XMPP 1.0")));
+}
+
+static void
+on_stream_end (gpointer user_data)
+{
+  XmppConnection *self = user_data;
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+
+  if (priv->state == XMPP_CONNECTION_STATE_CLOSING)
+    xmpp_connection_finish_session (self, NULL);
+  else
+    xmpp_connection_fail (self,
+                          g_error_new_literal (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CLOSED,
+                                               _("The server closed the stream")));
+}
+
+static void
+on_stanza (XmppStanza *stanza,
+           gpointer    user_data)
+{
+  XmppConnection *self = user_data;
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  XmppElement *element = xmpp_stanza_get_element (stanza);
+
+  if (xmpp_element_is (element, "error", XMPP_NS_STREAM))
+    {
+      xmpp_connection_fail (self, stream_error_from_element (element));
+      return;
+    }
+
+  switch (priv->phase)
+    {
+    case PHASE_FEATURES:
+      if (xmpp_element_is (element, "features", XMPP_NS_STREAM))
+        handle_features (self, element);
+      else
+        xmpp_connection_fail (self,
+                              g_error_new (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_PROTOCOL,
+                                           _("Unexpected <%s/> before the stream features"),
+                                           xmpp_element_get_name (element)));
+      break;
+
+    case PHASE_STARTTLS:
+      if (xmpp_element_is (element, "proceed", NS_TLS))
+        {
+          /* The next bytes are TLS: stop reading the plain stream. */
+          priv->read_paused = TRUE;
+          if (priv->writing || !g_queue_is_empty (&priv->write_queue))
+            priv->tls_when_drained = TRUE;
+          else
+            start_tls (self);
+        }
+      else
+        xmpp_connection_fail (self,
+                              g_error_new_literal (XMPP_CONNECTION_ERROR,
+                                                   XMPP_CONNECTION_ERROR_TLS_REFUSED,
+                                                   _("The server refused to start TLS")));
+      break;
+
+    case PHASE_SASL:
+      handle_sasl (self, element);
+      break;
+
+    case PHASE_BIND:
+      if (xmpp_stanza_get_kind (stanza) == XMPP_STANZA_KIND_IQ && handle_bind_reply (self, stanza) &&
+          priv->bound_jid != NULL && priv->state == XMPP_CONNECTION_STATE_BINDING)
+        {
+          if (priv->session_required)
+            {
+              g_autoptr(XmppStanza) iq = xmpp_stanza_new (XMPP_STANZA_KIND_IQ, "set");
+
+              g_free (priv->session_id);
+              priv->session_id = xmpp_connection_new_iq_id ();
+              xmpp_stanza_set_id (iq, priv->session_id);
+              xmpp_element_add_child_new (xmpp_stanza_get_element (iq), "session", NS_SESSION);
+              priv->phase = PHASE_SESSION;
+              xmpp_connection_queue_element (self, xmpp_stanza_get_element (iq));
+            }
+          else
+            become_ready (self);
+        }
+      break;
+
+    case PHASE_SESSION:
+      if (xmpp_stanza_get_kind (stanza) == XMPP_STANZA_KIND_IQ &&
+          g_strcmp0 (xmpp_stanza_get_id (stanza), priv->session_id) == 0)
+        {
+          g_autoptr(GError) error = NULL;
+
+          if (!xmpp_stanza_check_error (stanza, &error))
+            xmpp_connection_fail (self, g_steal_pointer (&error));
+          else
+            become_ready (self);
+        }
+      break;
+
+    case PHASE_READY:
+      xmpp_connection_dispatch (self, stanza);
+      break;
+
+    case PHASE_NONE:
+    default:
+      break;
+    }
+}
+
+const XmppParserHandlers xmpp_connection_parser_handlers = {
+  on_stream_start,
+  on_stanza,
+  on_stream_end,
+};
+
+/* ------------------------------------------------------------------ */
+/* Reading */
+
+static void
+on_read_done (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(XmppConnection) self = user_data;
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autoptr(GError) error = NULL;
+  gssize n;
+
+  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  priv->reading = FALSE;
+  if (n < 0)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        xmpp_connection_fail (self, g_steal_pointer (&error));
+      return;
+    }
+  if (n == 0)
+    {
+      xmpp_connection_fail (self,
+                            g_error_new_literal (XMPP_CONNECTION_ERROR,
+                                                 XMPP_CONNECTION_ERROR_CLOSED,
+                                                 _("The server closed the connection")));
+      return;
+    }
+
+  xmpp_connection_emit_xml_received (self, priv->read_buffer, n);
+
+  if (!xmpp_parser_feed (priv->parser, priv->read_buffer, n, &error))
+    {
+      xmpp_connection_fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  if (xmpp_connection_is_active (self) && !priv->read_paused)
+    start_reading (self);
+}
+
+static void
+start_reading (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+
+  if (priv->reading || priv->stream == NULL)
+    return;
+  priv->reading = TRUE;
+  g_input_stream_read_async (g_io_stream_get_input_stream (priv->stream),
+                             priv->read_buffer, READ_BUFFER_SIZE, G_PRIORITY_DEFAULT,
+                             priv->cancellable, on_read_done, g_object_ref (self));
+}
+
+/* ------------------------------------------------------------------ */
+/* TLS */
+
+static gboolean
+on_accept_certificate (GTlsConnection       *tls,
+                       GTlsCertificate      *certificate,
+                       GTlsCertificateFlags  errors,
+                       gpointer              user_data)
+{
+  XmppConnection *self = user_data;
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+
+  priv->peer_errors = errors;
+  /* A pinned certificate is trusted as it is, whatever its issuer. */
+  return priv->pinned_certificate != NULL &&
+         g_tls_certificate_is_same (certificate, priv->pinned_certificate);
+}
+
+static void
+on_handshake_done (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(XmppConnection) self = user_data;
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
+        {
+          xmpp_connection_fail (self,
+                                g_error_new (XMPP_CONNECTION_ERROR,
+                                             XMPP_CONNECTION_ERROR_CERTIFICATE,
+                                             _("The server’s certificate is not trusted for %s (%s)"),
+                                             xmpp_jid_get_domainpart (priv->jid),
+                                             error->message));
+          return;
+        }
+      xmpp_connection_fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  priv->secured = TRUE;
+  priv->read_paused = FALSE;
+  open_stream (self);
+  start_reading (self);
+}
+
+static void
+start_tls (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autoptr(GSocketConnectable) identity = NULL;
+  g_autoptr(GError) error = NULL;
+  GIOStream *tls;
+  const char *const alpn[] = { "xmpp-client", NULL };
+
+  xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_SECURING);
+  /* The certificate is checked against the account's domain, never the
+   * host the connection went to. */
+  identity = g_network_address_new (xmpp_jid_get_domainpart (priv->jid), priv->port);
+  tls = g_tls_client_connection_new (G_IO_STREAM (priv->socket), identity, &error);
+  if (tls == NULL)
+    {
+      xmpp_connection_fail (self, g_steal_pointer (&error));
+      return;
+    }
+  if (priv->tls_database != NULL)
+    g_tls_connection_set_database (G_TLS_CONNECTION (tls), priv->tls_database);
+  if (priv->tls_mode == XMPP_TLS_MODE_DIRECT)
+    g_tls_connection_set_advertised_protocols (G_TLS_CONNECTION (tls), alpn);
+  g_signal_connect_object (tls, "accept-certificate", G_CALLBACK (on_accept_certificate), self, 0);
+
+  g_clear_object (&priv->stream);
+  priv->stream = tls;
+  g_tls_connection_handshake_async (G_TLS_CONNECTION (tls), G_PRIORITY_DEFAULT, priv->cancellable,
+                                    on_handshake_done, g_object_ref (self));
+}
+
+/* ------------------------------------------------------------------ */
+/* Connecting */
+
+static void
+on_connected (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(XmppConnection) self = user_data;
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autoptr(GError) error = NULL;
+  GSocketConnection *socket;
+
+  socket = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &error);
+  if (socket == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || priv->connect_task != NULL)
+        xmpp_connection_fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  priv->socket = socket;
+  if (priv->tls_mode == XMPP_TLS_MODE_DIRECT)
+    {
+      start_tls (self);
+      return;
+    }
+  priv->stream = g_object_ref (G_IO_STREAM (socket));
+  open_stream (self);
+  start_reading (self);
+}
+
+void
+xmpp_connection_connect_socket (XmppConnection *self,
+                                const char     *host,
+                                guint           port)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+
+  g_socket_client_connect_to_host_async (client, host, port, priv->cancellable,
+                                         on_connected, g_object_ref (self));
+}
