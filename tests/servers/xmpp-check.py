@@ -3,12 +3,13 @@
 client, slixmpp (Debian's python3-slixmpp; run it with /usr/bin/python3).
 
 For each server, trusting only its test certificate: alice logs in over
-STARTTLS and bob over Direct TLS, alice sends bob a message and fetches the
-server's disco#info. Then, over TLS 1.3 (the default) and TLS 1.2, both
-ports must offer the SASL mechanisms the start scripts promise, and carol
-logs in with each of them. Without arguments it checks the servers named by
-XMPP_PROSODY_ENV and XMPP_EJABBERD_ENV (see with-servers). Prints TAP; exits
-0 only if every check passed. XMPP_CHECK_DEBUG=1 shows slixmpp's log.
+STARTTLS (required, no SASL before it) and bob over Direct TLS, alice sends
+bob a message and fetches the server's disco#info. Then, over TLS 1.3 (the
+default) and TLS 1.2, both ports must offer the SASL mechanisms the start
+scripts promise, and carol logs in with each of them. Without arguments it
+checks the servers named by XMPP_PROSODY_ENV and XMPP_EJABBERD_ENV (see
+with-servers). Prints TAP; exits 0 only if every check passed.
+XMPP_CHECK_DEBUG=1 shows slixmpp's log.
 """
 import asyncio
 import logging
@@ -57,6 +58,7 @@ class Client(ClientXMPP):
         if tls12:
             self.ssl_context.maximum_version = ssl.TLSVersion.TLSv1_2
         self.offered = []
+        self.tls_required = False  # <starttls><required/>, and no SASL before it
         self.session = self.loop.create_future()  # result: None or why not
         self.add_filter('in', self._features)
         for event, error in [('session_start', None), ('failed_all_auth', 'auth failed'),
@@ -69,8 +71,12 @@ class Client(ClientXMPP):
 
     def _features(self, stanza):
         if isinstance(stanza, StreamFeatures):
-            self.offered += [m.text for m in
-                             stanza.xml.iter('{urn:ietf:params:xml:ns:xmpp-sasl}mechanism')]
+            sasl = '{urn:ietf:params:xml:ns:xmpp-sasl}'
+            mechs = [m.text for m in stanza.xml.iter(f'{sasl}mechanism')]
+            tls = '{urn:ietf:params:xml:ns:xmpp-tls}'
+            if stanza.xml.find(f'{tls}starttls/{tls}required') is not None:
+                self.tls_required = not mechs
+            self.offered += mechs
         return stanza
 
     async def login(self, direct_tls=False):
@@ -95,6 +101,9 @@ async def check_server(env):
     for who, direct_tls, port in [(alice, False, 'STARTTLS'), (bob, True, 'Direct TLS')]:
         error = await who.login(direct_tls)
         detail = error or f'{who.socket.version()}, {who["feature_mechanisms"].mech.name}'
+        if not direct_tls and not error:
+            error = None if who.tls_required else 'STARTTLS not required'
+            detail = error or f'required; {detail}'
         report(error is None, f'{name}: {who.boundjid.user} logs in over {port} ({detail})')
 
     body = 'hello bob ' + uuid.uuid4().hex
