@@ -669,6 +669,7 @@ on_handshake_done (GObject      *source,
   g_autoptr(XmppConnection) self = user_data;
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
   g_autoptr(GError) error = NULL;
+  GTlsProtocolVersion version;
 
   if (!g_tls_connection_handshake_finish (G_TLS_CONNECTION (source), result, &error))
     {
@@ -685,6 +686,15 @@ on_handshake_done (GObject      *source,
           return;
         }
       xmpp_connection_fail (self, g_steal_pointer (&error));
+      return;
+    }
+
+  /* RFC 7590 §3.1: TLS 1.2 at least. */
+  version = g_tls_connection_get_protocol_version (G_TLS_CONNECTION (source));
+  if (version != G_TLS_PROTOCOL_VERSION_TLS_1_2 && version != G_TLS_PROTOCOL_VERSION_TLS_1_3)
+    {
+      xmpp_connection_fail (self, g_error_new_literal (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_TLS_REQUIRED,
+                                                       _("The server offers no TLS version newer than 1.1")));
       return;
     }
 

@@ -26,7 +26,8 @@ G_BEGIN_DECLS
 /**
  * XmppConnectionError:
  * @XMPP_CONNECTION_ERROR_TLS_REQUIRED: the server does not offer STARTTLS,
- *   and the connection refuses to continue without encryption
+ *   or only TLS older than 1.2, and the connection refuses to continue
+ *   without proper encryption
  * @XMPP_CONNECTION_ERROR_TLS_REFUSED: the server refused STARTTLS
  * @XMPP_CONNECTION_ERROR_CERTIFICATE: the server's certificate was not
  *   trusted, and neither pinned nor accepted by the application
