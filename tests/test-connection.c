@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include <stdlib.h>
+#include <string.h>
 #include <xmpp-glib/xmpp-glib.h>
 
 #define WAIT_UNTIL(cond) \
@@ -347,6 +348,94 @@ test_unhandled_request (gconstpointer data)
   close_sync (bob);
 }
 
+static void
+collect_sent (XmppConnection *connection,
+              const char     *text,
+              gpointer        user_data)
+{
+  g_string_append (user_data, text);
+  g_string_append_c (user_data, '|');
+}
+
+static gboolean
+set_flag (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_keepalive (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(XmppConnection) connection = new_connection (server, "bob", "bobpass", TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) sent = g_string_new (NULL);
+  gboolean waited = FALSE;
+
+  g_test_summary ("An idle ready stream sends a whitespace keepalive after the interval, "
+                  "and the server keeps the session.");
+
+  xmpp_connection_set_keepalive_interval (connection, 1);
+  g_assert_true (connect_sync (connection, &error));
+  g_signal_connect (connection, "xml-sent", G_CALLBACK (collect_sent), sent);
+  g_timeout_add (2500, set_flag, &waited);
+  WAIT_UNTIL (waited);
+  /* Nothing else was sent meanwhile: the first thing is the space. */
+  g_assert_true (g_str_has_prefix (sent->str, " |"));
+  g_assert_cmpint (xmpp_connection_get_state (connection), ==, XMPP_CONNECTION_STATE_READY);
+  close_sync (connection);
+}
+
+static void
+on_drained (XmppConnection *connection,
+            gpointer        user_data)
+{
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
+test_flow_control (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(XmppConnection) connection = new_connection (server, "carol", "carolpass", TRUE);
+  g_autoptr(GError) error = NULL;
+  gboolean drained = FALSE;
+  guint queued = 0;
+
+  g_test_summary ("A sender that does not let the main loop run fills the send queue up to "
+                  "max-queued-bytes; then send refuses until queue-drained.");
+
+  g_assert_true (connect_sync (connection, &error));
+  xmpp_connection_set_max_queued_bytes (connection, 4096);
+  g_signal_connect (connection, "queue-drained", G_CALLBACK (on_drained), &drained);
+
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autoptr(XmppStanza) message = xmpp_stanza_new (XMPP_STANZA_KIND_MESSAGE, "chat");
+
+      xmpp_stanza_set_to (message, xmpp_connection_get_jid (connection));
+      xmpp_element_add_child_with_text (xmpp_stanza_get_element (message), "body", NULL,
+                                        "flow control test message");
+      if (!xmpp_connection_send (connection, message))
+        break;
+      queued++;
+    }
+  g_assert_cmpuint (queued, >, 10);
+  g_assert_cmpuint (queued, <, 1000);
+  g_assert_cmpuint (xmpp_connection_get_queued_bytes (connection), >=, 4096);
+
+  WAIT_UNTIL (drained);
+  g_assert_cmpuint (xmpp_connection_get_queued_bytes (connection), ==, 0);
+  {
+    g_autoptr(XmppStanza) again = xmpp_stanza_new (XMPP_STANZA_KIND_MESSAGE, "chat");
+
+    xmpp_stanza_set_to (again, xmpp_connection_get_jid (connection));
+    g_assert_true (xmpp_connection_send (connection, again));
+  }
+  close_sync (connection);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -367,6 +456,8 @@ main (int    argc,
         { "mechanisms", test_mechanisms },
         { "iq-errors-and-timeout", test_iq_errors_and_timeout },
         { "unhandled-request", test_unhandled_request },
+        { "keepalive", test_keepalive },
+        { "flow-control", test_flow_control },
       };
 
       /* The servers are started by the test wrapper; without them the

@@ -162,7 +162,7 @@ xmpp_connection_handle_iq_request (XmppConnection *self,
     {
       g_autoptr(XmppStanza) pong = xmpp_stanza_new_reply (request);
 
-      xmpp_connection_send (self, pong);
+      xmpp_connection_queue_element (self, xmpp_stanza_get_element (pong));
       return;
     }
 
@@ -171,7 +171,7 @@ xmpp_connection_handle_iq_request (XmppConnection *self,
       g_autoptr(XmppStanza) refusal =
         xmpp_stanza_new_error_reply (request, XMPP_STANZA_ERROR_TYPE_CANCEL,
                                      XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE, NULL);
-      xmpp_connection_send (self, refusal);
+      xmpp_connection_queue_element (self, xmpp_stanza_get_element (refusal));
     }
 }
 

@@ -16,6 +16,14 @@ G_BEGIN_DECLS
 
 #define READ_BUFFER_SIZE 16384
 
+/* A place to connect to, from an SRV record or the fallback. */
+typedef struct
+{
+  char *host;
+  guint16 port;
+  gboolean direct_tls;           /* from _xmpps-client: TLS at once */
+} XmppConnectionTarget;
+
 typedef enum {
   PHASE_NONE,
   PHASE_FEATURES,      /* waiting for <stream:features/> */
@@ -76,6 +84,15 @@ typedef struct
   GSource *close_timeout_source;
 
   GHashTable *pending_iqs;         /* id → PendingIq */
+
+  GList *targets;                  /* XmppConnectionTarget still to try */
+  gboolean direct_tls;             /* the current target starts with TLS */
+  guint redirects;                 /* see-other-host followed so far */
+  guint keepalive_interval;
+  GSource *keepalive_source;
+  gint64 last_write_time;
+  gsize queued_bytes;
+  gsize max_queued_bytes;
 } XmppConnectionPrivate;
 
 /* xmpp-connection.c: the object, its state, its signals */
@@ -147,6 +164,39 @@ void xmpp_connection_finish_session (XmppConnection *self,
 /* Ends the session because of @error, which it takes. */
 void xmpp_connection_fail (XmppConnection *self,
                            GError         *error);
+
+/* (Re)starts the whitespace keepalive timer of a ready stream, or stops
+ * it when the interval is 0. */
+void xmpp_connection_start_keepalive (XmppConnection *self);
+
+/* Drops the transport of the current attempt (socket, TLS, queues, parser
+ * state) without ending the session, for a redirect. */
+void xmpp_connection_drop_transport (XmppConnection *self);
+
+/* xmpp-connection-resolve.c: where to connect */
+
+/* Starts connecting: to the host set on the connection, or to the
+ * targets of the domain's SRV records, or to the domain itself. */
+void xmpp_connection_start (XmppConnection *self);
+
+/* The connection to the current target failed with @error (taken):
+ * tries the next target, or ends the session with @error. */
+void xmpp_connection_try_next_target (XmppConnection *self,
+                                      GError         *error);
+
+/* Follows a see-other-host to @location ("host", "host:port",
+ * "[v6]:port"). Returns: %FALSE if it may not be followed (not while
+ * connecting, too many redirects, or not an address). */
+gboolean xmpp_connection_redirect (XmppConnection *self,
+                                   const char     *location);
+
+/* Orders the records of _xmpps-client (@xmpps) and _xmpp-client (@xmpp)
+ * together by priority and weight (RFC 2782), as a list of targets to
+ * free with xmpp_connection_target_free(). The GSrvTargets stay the
+ * caller's. */
+GList *xmpp_connection_merge_srv_targets (GList *xmpps,
+                                          GList *xmpp);
+void xmpp_connection_target_free (XmppConnectionTarget *target);
 
 /* xmpp-connection-iq.c: IQ requests and replies */
 

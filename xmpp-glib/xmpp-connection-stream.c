@@ -27,6 +27,7 @@ queue_bytes (XmppConnection *self,
 {
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
 
+  priv->queued_bytes += g_bytes_get_size (bytes);
   g_queue_push_tail (&priv->write_queue, bytes);
   flush_writes (self);
 }
@@ -67,7 +68,13 @@ on_write_done (GObject      *source,
       return;
     }
 
-  g_bytes_unref (g_queue_pop_head (&priv->write_queue));
+  {
+    GBytes *written = g_queue_pop_head (&priv->write_queue);
+
+    priv->queued_bytes -= g_bytes_get_size (written);
+    g_bytes_unref (written);
+  }
+  priv->last_write_time = g_get_monotonic_time ();
   if (g_queue_is_empty (&priv->write_queue))
     {
       if (priv->tls_when_drained)
@@ -143,6 +150,61 @@ clear_source (GSource **source)
     }
 }
 
+/* RFC 6120 §4.6.1: a space between stanzas keeps an idle stream, and
+ * the NAT and firewall state on its path, alive. */
+static gboolean
+on_keepalive (gpointer user_data)
+{
+  XmppConnection *self = user_data;
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  gint64 idle = g_get_monotonic_time () - priv->last_write_time;
+
+  if (priv->phase == PHASE_READY && g_queue_is_empty (&priv->write_queue) &&
+      idle >= (gint64) priv->keepalive_interval * G_USEC_PER_SEC - G_USEC_PER_SEC / 2)
+    xmpp_connection_queue_text (self, " ");
+  return G_SOURCE_CONTINUE;
+}
+
+void
+xmpp_connection_start_keepalive (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+
+  clear_source (&priv->keepalive_source);
+  if (priv->keepalive_interval == 0 || priv->phase != PHASE_READY)
+    return;
+  priv->keepalive_source = g_timeout_source_new_seconds (priv->keepalive_interval);
+  g_source_set_callback (priv->keepalive_source, on_keepalive, self, NULL);
+  g_source_attach (priv->keepalive_source, priv->context);
+}
+
+void
+xmpp_connection_drop_transport (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+
+  /* Whatever the parser still holds of this transport is dropped too. */
+  xmpp_parser_reset (priv->parser);
+
+  g_cancellable_cancel (priv->cancellable);
+  g_clear_object (&priv->cancellable);
+  priv->cancellable = g_cancellable_new ();
+  if (priv->stream != NULL)
+    g_io_stream_close_async (priv->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
+  g_clear_object (&priv->stream);
+  g_clear_object (&priv->socket);
+  g_queue_clear_full (&priv->write_queue, (GDestroyNotify) g_bytes_unref);
+  priv->queued_bytes = 0;
+  priv->writing = FALSE;
+  priv->reading = FALSE;
+  priv->read_paused = FALSE;
+  priv->tls_when_drained = FALSE;
+  priv->secured = FALSE;
+  priv->authenticated = FALSE;
+  priv->phase = PHASE_NONE;
+  g_clear_pointer (&priv->sasl, xmpp_sasl_client_free);
+}
+
 /* Ends the session: drops the transport, fails what waits on it, and
  * emits ::closed once. @error is NULL for a clean close. */
 void
@@ -158,20 +220,9 @@ xmpp_connection_finish_session (XmppConnection *self,
 
   g_object_ref (self);
 
-  g_cancellable_cancel (priv->cancellable);
-  g_clear_object (&priv->cancellable);
-  priv->cancellable = g_cancellable_new ();
-  if (priv->stream != NULL)
-    g_io_stream_close_async (priv->stream, G_PRIORITY_DEFAULT, NULL, NULL, NULL);
-  g_clear_object (&priv->stream);
-  g_clear_object (&priv->socket);
-  g_queue_clear_full (&priv->write_queue, (GDestroyNotify) g_bytes_unref);
-  priv->writing = FALSE;
-  priv->reading = FALSE;
-  priv->read_paused = FALSE;
-  priv->tls_when_drained = FALSE;
-  priv->phase = PHASE_NONE;
-  g_clear_pointer (&priv->sasl, xmpp_sasl_client_free);
+  xmpp_connection_drop_transport (self);
+  g_list_free_full (g_steal_pointer (&priv->targets), (GDestroyNotify) xmpp_connection_target_free);
+  clear_source (&priv->keepalive_source);
   clear_source (&priv->connect_timeout_source);
   clear_source (&priv->close_timeout_source);
   disconnect_connect_cancellable (priv);
@@ -245,6 +296,7 @@ become_ready (XmppConnection *self)
   priv->phase = PHASE_READY;
   clear_source (&priv->connect_timeout_source);
   disconnect_connect_cancellable (priv);
+  xmpp_connection_start_keepalive (self);
   xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_READY);
   if (priv->connect_task != NULL)
     g_task_return_boolean (g_steal_pointer (&priv->connect_task), TRUE);
@@ -502,6 +554,10 @@ on_stanza (XmppStanza *stanza,
 
   if (xmpp_element_is (element, "error", XMPP_NS_STREAM))
     {
+      const char *location = xmpp_element_get_child_text (element, "see-other-host", XMPP_NS_STREAMS);
+
+      if (location != NULL && xmpp_connection_redirect (self, location))
+        return;
       xmpp_connection_fail (self, stream_error_from_element (element));
       return;
     }
@@ -725,7 +781,7 @@ start_tls (XmppConnection *self)
     }
   if (priv->tls_database != NULL)
     g_tls_connection_set_database (G_TLS_CONNECTION (tls), priv->tls_database);
-  if (priv->tls_mode == XMPP_TLS_MODE_DIRECT)
+  if (priv->direct_tls)
     g_tls_connection_set_advertised_protocols (G_TLS_CONNECTION (tls), alpn);
   g_signal_connect_object (tls, "accept-certificate", G_CALLBACK (on_accept_certificate), self, 0);
 
@@ -751,13 +807,13 @@ on_connected (GObject      *source,
   socket = g_socket_client_connect_finish (G_SOCKET_CLIENT (source), result, &error);
   if (socket == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || priv->connect_task != NULL)
-        xmpp_connection_fail (self, g_steal_pointer (&error));
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        xmpp_connection_try_next_target (self, g_steal_pointer (&error));
       return;
     }
 
   priv->socket = socket;
-  if (priv->tls_mode == XMPP_TLS_MODE_DIRECT)
+  if (priv->direct_tls)
     {
       start_tls (self);
       return;

@@ -75,6 +75,9 @@ enum
   PROP_CONNECT_TIMEOUT,
   PROP_STATE,
   PROP_BOUND_JID,
+  PROP_QUEUED_BYTES,
+  PROP_MAX_QUEUED_BYTES,
+  PROP_KEEPALIVE_INTERVAL,
   N_PROPS
 };
 
@@ -291,8 +294,6 @@ xmpp_connection_connect_async (XmppConnection      *self,
 {
   XmppConnectionPrivate *priv;
   g_autoptr(GTask) task = NULL;
-  const char *host;
-  guint port;
 
   g_return_if_fail (XMPP_IS_CONNECTION (self));
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
@@ -330,9 +331,7 @@ xmpp_connection_connect_async (XmppConnection      *self,
                                                           self, NULL);
     }
 
-  host = priv->host != NULL ? priv->host : xmpp_jid_get_domainpart (priv->jid);
-  port = priv->port != 0 ? priv->port : priv->tls_mode == XMPP_TLS_MODE_DIRECT ? 5223 : 5222;
-  xmpp_connection_connect_socket (self, host, port);
+  xmpp_connection_start (self);
 }
 
 /**
@@ -457,26 +456,126 @@ xmpp_connection_close_finish (XmppConnection *self,
  * @stanza: the stanza to send
  *
  * Queues a stanza for sending, after those queued before it; it never
- * blocks. [signal@Xmpp.Connection::queue-drained] tells when everything
- * queued has been written. A stanza sent while the connection is not
- * ready is dropped with a warning.
+ * blocks. When [property@Xmpp.Connection:queued-bytes] has reached
+ * [property@Xmpp.Connection:max-queued-bytes], the stanza is not queued
+ * and this returns %FALSE: wait for
+ * [signal@Xmpp.Connection::queue-drained], then send again. This bounds
+ * the memory a fast sender can take. Sending on a connection that is not
+ * ready is a programming error.
+ *
+ * Returns: %TRUE if the stanza was queued
  */
-void
+gboolean
 xmpp_connection_send (XmppConnection *self,
                       XmppStanza     *stanza)
 {
   XmppConnectionPrivate *priv;
 
-  g_return_if_fail (XMPP_IS_CONNECTION (self));
-  g_return_if_fail (stanza != NULL);
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (stanza != NULL, FALSE);
 
   priv = xmpp_connection_get_instance_private (self);
-  if (priv->phase != PHASE_READY)
-    {
-      g_warning ("xmpp_connection_send: the connection is not ready; the stanza is dropped");
-      return;
-    }
+  g_return_val_if_fail (priv->phase == PHASE_READY, FALSE);
+
+  if (priv->max_queued_bytes > 0 && priv->queued_bytes >= priv->max_queued_bytes)
+    return FALSE;
   xmpp_connection_queue_element (self, xmpp_stanza_get_element (stanza));
+  return TRUE;
+}
+
+/**
+ * xmpp_connection_get_queued_bytes:
+ * @self: a connection
+ *
+ * Tells how many bytes wait to be written.
+ *
+ * Returns: the number of bytes queued
+ */
+gsize
+xmpp_connection_get_queued_bytes (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), 0);
+  return priv->queued_bytes;
+}
+
+/**
+ * xmpp_connection_get_max_queued_bytes:
+ * @self: a connection
+ *
+ * Gives the size of the send queue past which
+ * [method@Xmpp.Connection.send] refuses stanzas.
+ *
+ * Returns: the limit in bytes, 0 for none
+ */
+gsize
+xmpp_connection_get_max_queued_bytes (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), 0);
+  return priv->max_queued_bytes;
+}
+
+/**
+ * xmpp_connection_set_max_queued_bytes:
+ * @self: a connection
+ * @max_queued_bytes: the limit in bytes, 0 for none
+ *
+ * Sets [property@Xmpp.Connection:max-queued-bytes].
+ */
+void
+xmpp_connection_set_max_queued_bytes (XmppConnection *self,
+                                      gsize           max_queued_bytes)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+
+  g_return_if_fail (XMPP_IS_CONNECTION (self));
+  if (priv->max_queued_bytes == max_queued_bytes)
+    return;
+  priv->max_queued_bytes = max_queued_bytes;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_QUEUED_BYTES]);
+}
+
+/**
+ * xmpp_connection_get_keepalive_interval:
+ * @self: a connection
+ *
+ * Gives how long the stream may stay silent before a whitespace
+ * keepalive is sent.
+ *
+ * Returns: the interval in seconds, 0 for no keepalive
+ */
+guint
+xmpp_connection_get_keepalive_interval (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), 0);
+  return priv->keepalive_interval;
+}
+
+/**
+ * xmpp_connection_set_keepalive_interval:
+ * @self: a connection
+ * @seconds: the interval in seconds, 0 for no keepalive
+ *
+ * Sets [property@Xmpp.Connection:keepalive-interval]; a ready connection
+ * takes the new interval at once.
+ */
+void
+xmpp_connection_set_keepalive_interval (XmppConnection *self,
+                                        guint           seconds)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+
+  g_return_if_fail (XMPP_IS_CONNECTION (self));
+  if (priv->keepalive_interval == seconds)
+    return;
+  priv->keepalive_interval = seconds;
+  xmpp_connection_start_keepalive (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEEPALIVE_INTERVAL]);
 }
 
 /* ------------------------------------------------------------------ */
@@ -844,6 +943,9 @@ xmpp_connection_get_property (GObject    *object,
     case PROP_CONNECT_TIMEOUT: g_value_set_uint (value, priv->connect_timeout); break;
     case PROP_STATE: g_value_set_enum (value, priv->state); break;
     case PROP_BOUND_JID: g_value_set_boxed (value, priv->bound_jid); break;
+    case PROP_QUEUED_BYTES: g_value_set_uint64 (value, priv->queued_bytes); break;
+    case PROP_MAX_QUEUED_BYTES: g_value_set_uint64 (value, priv->max_queued_bytes); break;
+    case PROP_KEEPALIVE_INTERVAL: g_value_set_uint (value, priv->keepalive_interval); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -880,6 +982,8 @@ xmpp_connection_set_property (GObject      *object,
     case PROP_SASL_MECHANISM: xmpp_connection_set_sasl_mechanism (self, g_value_get_string (value)); break;
     case PROP_IQ_TIMEOUT: xmpp_connection_set_iq_timeout (self, g_value_get_uint (value)); break;
     case PROP_CONNECT_TIMEOUT: xmpp_connection_set_connect_timeout (self, g_value_get_uint (value)); break;
+    case PROP_MAX_QUEUED_BYTES: xmpp_connection_set_max_queued_bytes (self, g_value_get_uint64 (value)); break;
+    case PROP_KEEPALIVE_INTERVAL: xmpp_connection_set_keepalive_interval (self, g_value_get_uint (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1058,6 +1162,39 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
     g_param_spec_boxed ("bound-jid", NULL, NULL, XMPP_TYPE_JID,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * XmppConnection:queued-bytes:
+   *
+   * How many bytes wait to be written. It changes with every write and is
+   * not notified; [signal@Xmpp.Connection::queue-drained] tells when it
+   * reaches 0.
+   */
+  properties[PROP_QUEUED_BYTES] =
+    g_param_spec_uint64 ("queued-bytes", NULL, NULL, 0, G_MAXUINT64, 0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * XmppConnection:max-queued-bytes:
+   *
+   * The size of the send queue past which [method@Xmpp.Connection.send]
+   * refuses stanzas; 0 for no limit.
+   */
+  properties[PROP_MAX_QUEUED_BYTES] =
+    g_param_spec_uint64 ("max-queued-bytes", NULL, NULL, 0, G_MAXUINT64,
+                         XMPP_CONNECTION_DEFAULT_MAX_QUEUED_BYTES,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * XmppConnection:keepalive-interval:
+   *
+   * After this many seconds without sending, a ready connection sends a
+   * space (RFC 6120 §4.6.1) to keep the stream alive; 0 turns it off.
+   */
+  properties[PROP_KEEPALIVE_INTERVAL] =
+    g_param_spec_uint ("keepalive-interval", NULL, NULL, 0, G_MAXUINT,
+                       XMPP_CONNECTION_DEFAULT_KEEPALIVE_INTERVAL,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1182,6 +1319,8 @@ xmpp_connection_init (XmppConnection *self)
   XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
 
   priv->iq_timeout = XMPP_CONNECTION_DEFAULT_IQ_TIMEOUT;
+  priv->max_queued_bytes = XMPP_CONNECTION_DEFAULT_MAX_QUEUED_BYTES;
+  priv->keepalive_interval = XMPP_CONNECTION_DEFAULT_KEEPALIVE_INTERVAL;
   priv->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
   priv->cancellable = g_cancellable_new ();
   priv->parser = xmpp_parser_new ();

@@ -97,6 +97,21 @@ typedef enum {
  */
 #define XMPP_CONNECTION_DEFAULT_IQ_TIMEOUT 30
 
+/**
+ * XMPP_CONNECTION_DEFAULT_MAX_QUEUED_BYTES:
+ *
+ * The default of [property@Xmpp.Connection:max-queued-bytes]: 1 MiB.
+ */
+#define XMPP_CONNECTION_DEFAULT_MAX_QUEUED_BYTES (1024 * 1024)
+
+/**
+ * XMPP_CONNECTION_DEFAULT_KEEPALIVE_INTERVAL:
+ *
+ * The default of [property@Xmpp.Connection:keepalive-interval], in
+ * seconds.
+ */
+#define XMPP_CONNECTION_DEFAULT_KEEPALIVE_INTERVAL 60
+
 #define XMPP_TYPE_CONNECTION (xmpp_connection_get_type ())
 
 XMPP_AVAILABLE_IN_ALL
@@ -152,8 +167,20 @@ gboolean xmpp_connection_close_finish (XmppConnection *self,
                                        GError        **error);
 
 XMPP_AVAILABLE_IN_ALL
-void xmpp_connection_send (XmppConnection *self,
-                           XmppStanza     *stanza);
+gboolean xmpp_connection_send (XmppConnection *self,
+                               XmppStanza     *stanza);
+XMPP_AVAILABLE_IN_ALL
+gsize xmpp_connection_get_queued_bytes (XmppConnection *self);
+XMPP_AVAILABLE_IN_ALL
+gsize xmpp_connection_get_max_queued_bytes (XmppConnection *self);
+XMPP_AVAILABLE_IN_ALL
+void xmpp_connection_set_max_queued_bytes (XmppConnection *self,
+                                           gsize           max_queued_bytes);
+XMPP_AVAILABLE_IN_ALL
+guint xmpp_connection_get_keepalive_interval (XmppConnection *self);
+XMPP_AVAILABLE_IN_ALL
+void xmpp_connection_set_keepalive_interval (XmppConnection *self,
+                                             guint           seconds);
 XMPP_AVAILABLE_IN_ALL
 void xmpp_connection_send_iq_async (XmppConnection      *self,
                                     XmppStanza          *iq,
