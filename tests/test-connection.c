@@ -436,6 +436,24 @@ test_flow_control (gconstpointer data)
   close_sync (connection);
 }
 
+static void
+test_channel_binding (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(XmppConnection) connection = new_connection (server, "alice", "alicepass", TRUE);
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Over TLS 1.2 both servers offer SCRAM -PLUS with tls-unique, and the "
+                  "client prefers it: the login is bound to this TLS session.");
+
+  g_assert_true (connect_sync (connection, &error));
+  g_assert_no_error (error);
+  g_test_message ("logged in with %s", xmpp_connection_get_used_mechanism (connection));
+  g_assert_true (g_str_has_prefix (xmpp_connection_get_used_mechanism (connection), "SCRAM-SHA-"));
+  g_assert_true (g_str_has_suffix (xmpp_connection_get_used_mechanism (connection), "-PLUS"));
+  close_sync (connection);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -464,6 +482,17 @@ main (int    argc,
        * tests fail rather than skip. */
       if (!load_server (server))
         g_error ("No %s server: run this test through tests/servers/with-servers", server->name);
+
+      /* Channel binding is checked in a run of its own, where GnuTLS is
+       * held to TLS 1.2 (G_TLS_GNUTLS_PRIORITY), the version on which
+       * both servers bind with tls-unique. */
+      if (g_getenv ("XMPP_TEST_TLS_1_2") != NULL)
+        {
+          g_autofree char *path = g_strdup_printf ("/connection/%s/tls-1.2/channel-binding", server->name);
+
+          g_test_add_data_func (path, server, test_channel_binding);
+          continue;
+        }
 
       for (guint t = 0; t < G_N_ELEMENTS (tests); t++)
         {
