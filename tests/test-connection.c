@@ -218,24 +218,35 @@ test_untrusted_certificate (gconstpointer data)
 {
   Server *server = (Server *) data;
   g_autoptr(XmppConnection) connection = new_connection (server, "alice", "alicepass", FALSE);
-  g_autoptr(XmppConnection) pinned = NULL;
-  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GTlsCertificate) expected = NULL;
   g_autoptr(GError) error = NULL;
+  GTlsCertificate *presented;
+  guint closed = 0;
 
   g_test_summary ("The test server's certificate is not in the system trust store: the login "
-                  "fails before any credential is sent, unless the certificate is pinned.");
+                  "fails before any credential is sent. The application then sees the "
+                  "certificate and its problems, as a prompt would show them, and once it "
+                  "pins that certificate the same connection logs in.");
 
+  g_signal_connect (connection, "closed", G_CALLBACK (count_closed), &closed);
   g_assert_false (connect_sync (connection, &error));
   g_assert_error (error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CERTIFICATE);
+  g_assert_cmpuint (closed, ==, 1);
   g_clear_error (&error);
 
-  certificate = g_tls_certificate_new_from_file (server->ca_file, &error);
+  expected = g_tls_certificate_new_from_file (server->ca_file, &error);
   g_assert_no_error (error);
-  pinned = new_connection (server, "alice", "alicepass", FALSE);
-  xmpp_connection_set_pinned_certificate (pinned, certificate);
-  g_assert_true (connect_sync (pinned, &error));
+  presented = xmpp_connection_get_peer_certificate (connection);
+  g_assert_nonnull (presented);
+  g_assert_true (g_tls_certificate_is_same (presented, expected));
+  g_assert_true (xmpp_connection_get_peer_certificate_errors (connection) & G_TLS_CERTIFICATE_UNKNOWN_CA);
+
+  /* The user accepted it. */
+  xmpp_connection_set_pinned_certificate (connection, presented);
+  g_assert_true (connect_sync (connection, &error));
   g_assert_no_error (error);
-  close_sync (pinned);
+  close_sync (connection);
+  g_assert_cmpuint (closed, ==, 2);
 }
 
 static void

@@ -68,6 +68,7 @@ typedef struct
   GQueue write_queue;              /* GBytes */
   gboolean writing;
   gboolean tls_when_drained;
+  GTlsCertificate *peer_certificate;
   GTlsCertificateFlags peer_errors;
 
   XmppSaslClient *sasl;
@@ -123,6 +124,12 @@ void xmpp_connection_emit_xml_received (XmppConnection *self,
                                         const guint8   *data,
                                         gsize           size);
 void xmpp_connection_emit_queue_drained (XmppConnection *self);
+
+/* Records the certificate the server presented and what is wrong with
+ * it (0: nothing), and notifies the properties. */
+void xmpp_connection_set_peer_certificate (XmppConnection       *self,
+                                           GTlsCertificate      *certificate,
+                                           GTlsCertificateFlags  errors);
 
 /* Emits ::iq-request with the namespace of the payload as the detail.
  * Returns: %TRUE if a handler answered @request. */

@@ -711,7 +711,7 @@ on_accept_certificate (GTlsConnection       *tls,
   XmppConnection *self = user_data;
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
 
-  priv->peer_errors = errors;
+  xmpp_connection_set_peer_certificate (self, certificate, errors);
   /* A pinned certificate is trusted as it is, whatever its issuer. */
   return priv->pinned_certificate != NULL &&
          g_tls_certificate_is_same (certificate, priv->pinned_certificate);
@@ -754,6 +754,10 @@ on_handshake_done (GObject      *source,
       return;
     }
 
+  if (priv->peer_certificate == NULL)
+    xmpp_connection_set_peer_certificate (self,
+                                          g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (source)),
+                                          g_tls_connection_get_peer_certificate_errors (G_TLS_CONNECTION (source)));
   priv->secured = TRUE;
   priv->read_paused = FALSE;
   open_stream (self);

@@ -78,6 +78,8 @@ enum
   PROP_QUEUED_BYTES,
   PROP_MAX_QUEUED_BYTES,
   PROP_KEEPALIVE_INTERVAL,
+  PROP_PEER_CERTIFICATE,
+  PROP_PEER_CERTIFICATE_ERRORS,
   N_PROPS
 };
 
@@ -313,6 +315,7 @@ xmpp_connection_connect_async (XmppConnection      *self,
   g_clear_pointer (&priv->context, g_main_context_unref);
   priv->context = g_main_context_ref_thread_default ();
   priv->closed_emitted = FALSE;
+  xmpp_connection_set_peer_certificate (self, NULL, 0);
   priv->secured = FALSE;
   priv->authenticated = FALSE;
   g_clear_pointer (&priv->bound_jid, xmpp_jid_unref);
@@ -576,6 +579,58 @@ xmpp_connection_set_keepalive_interval (XmppConnection *self,
   priv->keepalive_interval = seconds;
   xmpp_connection_start_keepalive (self);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEEPALIVE_INTERVAL]);
+}
+
+void
+xmpp_connection_set_peer_certificate (XmppConnection       *self,
+                                      GTlsCertificate      *certificate,
+                                      GTlsCertificateFlags  errors)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+
+  if (g_set_object (&priv->peer_certificate, certificate))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_CERTIFICATE]);
+  if (priv->peer_errors != errors)
+    {
+      priv->peer_errors = errors;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_CERTIFICATE_ERRORS]);
+    }
+}
+
+/**
+ * xmpp_connection_get_peer_certificate:
+ * @self: a connection
+ *
+ * Gives the certificate the server presented in the last TLS handshake.
+ *
+ * Returns: (transfer none) (nullable): the certificate, or %NULL before
+ *   any handshake
+ */
+GTlsCertificate *
+xmpp_connection_get_peer_certificate (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), NULL);
+  return priv->peer_certificate;
+}
+
+/**
+ * xmpp_connection_get_peer_certificate_errors:
+ * @self: a connection
+ *
+ * Tells what is wrong with the server's certificate, for an application
+ * that asks its user whether to trust it anyway.
+ *
+ * Returns: the problems, or 0 if the certificate checked out
+ */
+GTlsCertificateFlags
+xmpp_connection_get_peer_certificate_errors (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), 0);
+  return priv->peer_errors;
 }
 
 /* ------------------------------------------------------------------ */
@@ -946,6 +1001,8 @@ xmpp_connection_get_property (GObject    *object,
     case PROP_QUEUED_BYTES: g_value_set_uint64 (value, priv->queued_bytes); break;
     case PROP_MAX_QUEUED_BYTES: g_value_set_uint64 (value, priv->max_queued_bytes); break;
     case PROP_KEEPALIVE_INTERVAL: g_value_set_uint (value, priv->keepalive_interval); break;
+    case PROP_PEER_CERTIFICATE: g_value_set_object (value, priv->peer_certificate); break;
+    case PROP_PEER_CERTIFICATE_ERRORS: g_value_set_flags (value, priv->peer_errors); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1014,6 +1071,7 @@ xmpp_connection_finalize (GObject *object)
   g_clear_pointer (&priv->host, g_free);
   g_clear_object (&priv->tls_database);
   g_clear_object (&priv->pinned_certificate);
+  g_clear_object (&priv->peer_certificate);
   g_clear_pointer (&priv->resource, g_free);
   g_clear_pointer (&priv->sasl_mechanism, g_free);
   g_clear_pointer (&priv->bound_jid, xmpp_jid_unref);
@@ -1194,6 +1252,31 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
     g_param_spec_uint ("keepalive-interval", NULL, NULL, 0, G_MAXUINT,
                        XMPP_CONNECTION_DEFAULT_KEEPALIVE_INTERVAL,
                        G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * XmppConnection:peer-certificate:
+   *
+   * The certificate the server presented in the last TLS handshake, also
+   * after a failed one. An application that lets the user decide about a
+   * certificate it does not trust shows this one with
+   * [property@Xmpp.Connection:peer-certificate-errors] when connecting
+   * fails with %XMPP_CONNECTION_ERROR_CERTIFICATE; if the user accepts it,
+   * the application pins it with
+   * [property@Xmpp.Connection:pinned-certificate] and connects again.
+   */
+  properties[PROP_PEER_CERTIFICATE] =
+    g_param_spec_object ("peer-certificate", NULL, NULL, G_TYPE_TLS_CERTIFICATE,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * XmppConnection:peer-certificate-errors:
+   *
+   * What is wrong with [property@Xmpp.Connection:peer-certificate]; no
+   * flag for a certificate that checked out.
+   */
+  properties[PROP_PEER_CERTIFICATE_ERRORS] =
+    g_param_spec_flags ("peer-certificate-errors", NULL, NULL, G_TYPE_TLS_CERTIFICATE_FLAGS, 0,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 

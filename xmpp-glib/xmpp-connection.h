@@ -225,6 +225,10 @@ XMPP_AVAILABLE_IN_ALL
 void xmpp_connection_set_pinned_certificate (XmppConnection  *self,
                                              GTlsCertificate *certificate);
 XMPP_AVAILABLE_IN_ALL
+GTlsCertificate *xmpp_connection_get_peer_certificate (XmppConnection *self);
+XMPP_AVAILABLE_IN_ALL
+GTlsCertificateFlags xmpp_connection_get_peer_certificate_errors (XmppConnection *self);
+XMPP_AVAILABLE_IN_ALL
 const char *xmpp_connection_get_resource (XmppConnection *self);
 XMPP_AVAILABLE_IN_ALL
 void xmpp_connection_set_resource (XmppConnection *self,
