@@ -308,6 +308,10 @@ test_iq_errors_and_timeout (gconstpointer data)
   g_assert_true (error->domain == XMPP_STANZA_ERROR);
   g_assert_true (error->code == XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE ||
                  error->code == XMPP_STANZA_ERROR_FEATURE_NOT_IMPLEMENTED);
+  /* The error reply itself stays reachable. */
+  g_assert_nonnull (xmpp_stanza_error_get_reply (error));
+  g_assert_cmpstr (xmpp_stanza_get_stanza_type (xmpp_stanza_error_get_reply (error)), ==, "error");
+  g_assert_cmpstr (xmpp_stanza_get_id (xmpp_stanza_error_get_reply (error)), ==, xmpp_stanza_get_id (unknown));
   g_clear_error (&error);
 
   /* A request to our own full JID reaches our handler, which never answers. */

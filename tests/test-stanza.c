@@ -152,6 +152,15 @@ test_replies (void)
   g_assert_false (xmpp_stanza_check_error (error_reply, &error));
   g_assert_error (error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE);
   g_assert_cmpstr (error->message, ==, "No such service");
+  /* The error keeps the reply, also in a copy. */
+  g_assert_true (xmpp_stanza_error_get_reply (error) == error_reply);
+  {
+    g_autoptr(GError) copy = g_error_copy (error);
+    g_autoptr(GError) other = g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "x");
+
+    g_assert_true (xmpp_stanza_error_get_reply (copy) == error_reply);
+    g_assert_null (xmpp_stanza_error_get_reply (other));
+  }
 }
 
 static void

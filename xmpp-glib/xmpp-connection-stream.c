@@ -8,6 +8,8 @@
 #include "xmpp-element-private.h"
 
 #include <string.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
 
 #define NS_TLS     "urn:ietf:params:xml:ns:xmpp-tls"
 #define NS_SASL    "urn:ietf:params:xml:ns:xmpp-sasl"
@@ -817,6 +819,10 @@ on_connected (GObject      *source,
     }
 
   priv->socket = socket;
+  /* Stanzas are small and the stream is interactive: without this, a
+   * server's TLS session tickets and its features can sit behind a
+   * delayed ACK for tens of milliseconds at every login step. */
+  g_socket_set_option (g_socket_connection_get_socket (socket), IPPROTO_TCP, TCP_NODELAY, TRUE, NULL);
   if (priv->direct_tls)
     {
       start_tls (self);

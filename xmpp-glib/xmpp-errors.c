@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
 #include "xmpp-glib-private.h"
+#include "xmpp-stanza-private.h"
 
 #include <string.h>
 
@@ -15,6 +16,30 @@
  */
 G_DEFINE_QUARK (xmpp-stream-error-quark, xmpp_stream_error)
 
+/* A stanza error carries the error reply it was made from. */
+typedef struct
+{
+  XmppStanza *reply;
+} XmppStanzaErrorPrivate;
+
+static void
+xmpp_stanza_error_private_init (XmppStanzaErrorPrivate *priv)
+{
+}
+
+static void
+xmpp_stanza_error_private_copy (const XmppStanzaErrorPrivate *src,
+                                XmppStanzaErrorPrivate       *dest)
+{
+  dest->reply = src->reply != NULL ? xmpp_stanza_ref (src->reply) : NULL;
+}
+
+static void
+xmpp_stanza_error_private_clear (XmppStanzaErrorPrivate *priv)
+{
+  g_clear_pointer (&priv->reply, xmpp_stanza_unref);
+}
+
 /**
  * xmpp_stanza_error_quark:
  *
@@ -22,7 +47,45 @@ G_DEFINE_QUARK (xmpp-stream-error-quark, xmpp_stream_error)
  *
  * Returns: the error domain
  */
-G_DEFINE_QUARK (xmpp-stanza-error-quark, xmpp_stanza_error)
+G_DEFINE_EXTENDED_ERROR (XmppStanzaError, xmpp_stanza_error)
+
+void
+xmpp_stanza_error_set_reply (GError     *error,
+                             XmppStanza *reply)
+{
+  XmppStanzaErrorPrivate *priv;
+
+  if (error->domain != XMPP_STANZA_ERROR)
+    return;
+  priv = xmpp_stanza_error_get_private (error);
+  g_clear_pointer (&priv->reply, xmpp_stanza_unref);
+  priv->reply = reply != NULL ? xmpp_stanza_ref (reply) : NULL;
+}
+
+/**
+ * xmpp_stanza_error_get_reply:
+ * @error: a #GError
+ *
+ * Gives the error stanza a %XMPP_STANZA_ERROR came from, such as the
+ * `type='error'` reply to an IQ request, for its application-specific
+ * condition or any other detail.
+ *
+ * Returns: (transfer none) (nullable): the error reply, or %NULL if
+ *   @error is not in the %XMPP_STANZA_ERROR domain or was not made from a
+ *   stanza
+ */
+XmppStanza *
+xmpp_stanza_error_get_reply (const GError *error)
+{
+  XmppStanzaErrorPrivate *priv;
+
+  g_return_val_if_fail (error != NULL, NULL);
+
+  if (error->domain != XMPP_STANZA_ERROR)
+    return NULL;
+  priv = xmpp_stanza_error_get_private (error);
+  return priv->reply;
+}
 
 /* Indexed by XmppStreamError. */
 static const char *const stream_conditions[] = {

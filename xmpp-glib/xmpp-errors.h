@@ -166,6 +166,11 @@ GQuark xmpp_stream_error_quark (void);
 XMPP_AVAILABLE_IN_ALL
 GQuark xmpp_stanza_error_quark (void);
 
+typedef struct _XmppStanza XmppStanza;
+
+XMPP_AVAILABLE_IN_ALL
+XmppStanza *xmpp_stanza_error_get_reply (const GError *error);
+
 XMPP_AVAILABLE_IN_ALL
 const char *xmpp_stream_condition_to_string (XmppStreamError error);
 XMPP_AVAILABLE_IN_ALL

@@ -604,7 +604,8 @@ xmpp_stanza_get_error_text (XmppStanza *self)
  * Turns an error stanza into a #GError in the %XMPP_STANZA_ERROR domain,
  * whose code is the condition and whose message is the stanza's text, or
  * the condition's name when there is no text. In Python and JavaScript it
- * raises the error.
+ * raises the error. From C, [func@Xmpp.stanza_error_get_reply] gives
+ * @self back from the error.
  *
  * Returns: %TRUE if @self is not an error stanza, %FALSE with @error set
  *   if it is
@@ -629,6 +630,8 @@ xmpp_stanza_check_error (XmppStanza *self,
   else
     g_set_error (error, XMPP_STANZA_ERROR, condition, _("The peer answered with the error “%s”"),
                  xmpp_stanza_condition_to_string (condition));
+  if (error != NULL)
+    xmpp_stanza_error_set_reply (*error, self);
   return FALSE;
 }
 

@@ -35,7 +35,6 @@ typedef enum {
 
 #define XMPP_TYPE_STANZA (xmpp_stanza_get_type ())
 
-typedef struct _XmppStanza XmppStanza;
 
 XMPP_AVAILABLE_IN_ALL
 GType xmpp_stanza_get_type (void) G_GNUC_CONST;
