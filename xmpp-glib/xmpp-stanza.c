@@ -604,7 +604,7 @@ xmpp_stanza_get_error_text (XmppStanza *self)
  * Turns an error stanza into a #GError in the %XMPP_STANZA_ERROR domain,
  * whose code is the condition and whose message is the stanza's text, or
  * the condition's name when there is no text. In Python and JavaScript it
- * raises the error. From C, [func@Xmpp.stanza_error_get_reply] gives
+ * raises the error. From C, [func@Xmpp.StanzaError.get_reply] gives
  * @self back from the error.
  *
  * Returns: %TRUE if @self is not an error stanza, %FALSE with @error set
