@@ -29,8 +29,12 @@ fail_pending_iq (gpointer key,
 {
   PendingIq *pending = value;
   const GError *error = user_data;
+  g_autoptr(GTask) task = g_steal_pointer (&pending->task);
 
-  g_task_return_error (g_steal_pointer (&pending->task), g_error_copy (error));
+  if (pending->cancelled_id != 0)
+    g_cancellable_disconnect (g_task_get_cancellable (task), pending->cancelled_id);
+  pending->cancelled_id = 0;
+  g_task_return_error (task, g_error_copy (error));
 }
 
 static void

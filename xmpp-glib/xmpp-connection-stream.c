@@ -238,13 +238,19 @@ xmpp_connection_finish_session (XmppConnection *self,
   xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_DISCONNECTED);
 
   if (priv->connect_task != NULL)
-    g_task_return_error (g_steal_pointer (&priv->connect_task), g_error_copy (closed_error));
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&priv->connect_task);
+
+      g_task_return_error (task, g_error_copy (closed_error));
+    }
   if (priv->close_task != NULL)
     {
+      g_autoptr(GTask) task = g_steal_pointer (&priv->close_task);
+
       if (owned_error != NULL)
-        g_task_return_error (g_steal_pointer (&priv->close_task), g_error_copy (owned_error));
+        g_task_return_error (task, g_error_copy (owned_error));
       else
-        g_task_return_boolean (g_steal_pointer (&priv->close_task), TRUE);
+        g_task_return_boolean (task, TRUE);
     }
 
   if (!priv->closed_emitted)
@@ -301,7 +307,11 @@ become_ready (XmppConnection *self)
   xmpp_connection_start_keepalive (self);
   xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_READY);
   if (priv->connect_task != NULL)
-    g_task_return_boolean (g_steal_pointer (&priv->connect_task), TRUE);
+    {
+      g_autoptr(GTask) task = g_steal_pointer (&priv->connect_task);
+
+      g_task_return_boolean (task, TRUE);
+    }
   xmpp_connection_emit_ready (self, priv->bound_jid);
 }
 
@@ -649,6 +659,31 @@ const XmppParserHandlers xmpp_connection_parser_handlers = {
 /* ------------------------------------------------------------------ */
 /* Reading */
 
+/* RFC 6120 §4.9.1.1: the side that finds the error says so before it
+ * closes the stream. This is a last word, written only if it fits into
+ * the socket at once and nothing else is being written. */
+static void
+send_stream_error (XmppConnection  *self,
+                   XmppStreamError  condition)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autofree char *text = NULL;
+  GOutputStream *output;
+
+  if (priv->stream == NULL || priv->writing || priv->read_paused)
+    return;
+  output = g_io_stream_get_output_stream (priv->stream);
+  if (!G_IS_POLLABLE_OUTPUT_STREAM (output) ||
+      !g_pollable_output_stream_can_poll (G_POLLABLE_OUTPUT_STREAM (output)))
+    return;
+
+  text = g_strdup_printf ("<stream:error><%s xmlns='" XMPP_NS_STREAMS "'/></stream:error>" XMPP_STREAM_FOOTER,
+                          xmpp_stream_condition_to_string (condition));
+  xmpp_connection_emit_xml_sent (self, text);
+  g_pollable_output_stream_write_nonblocking (G_POLLABLE_OUTPUT_STREAM (output), text, strlen (text),
+                                              NULL, NULL);
+}
+
 static void
 on_read_done (GObject      *source,
               GAsyncResult *result,
@@ -680,6 +715,7 @@ on_read_done (GObject      *source,
 
   if (!xmpp_parser_feed (priv->parser, priv->read_buffer, n, &error))
     {
+      send_stream_error (self, error->code);
       xmpp_connection_fail (self, g_steal_pointer (&error));
       return;
     }

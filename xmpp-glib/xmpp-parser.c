@@ -841,6 +841,32 @@ on_resolve_entity (void          *user_data,
   return NULL;
 }
 
+/* Whether libxml2 stopped at a markup declaration (<!DOCTYPE, <!ENTITY,
+ * <!ELEMENT, <!ATTLIST, <!NOTATION). */
+static gboolean
+at_markup_declaration (XmppParser *self)
+{
+  static const char *const declarations[] = { "DOCTYPE", "ENTITY", "ELEMENT", "ATTLIST", "NOTATION" };
+  xmlParserInputPtr input = self->ctxt->input;
+  const char *cur;
+  gsize available;
+
+  if (input == NULL || input->cur == NULL || input->end == NULL)
+    return FALSE;
+  cur = (const char *) input->cur;
+  available = (const char *) input->end - cur;
+  if (available < 2 || cur[0] != '<' || cur[1] != '!')
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (declarations); i++)
+    {
+      gsize n = strlen (declarations[i]);
+
+      if (available >= n + 2 && strncmp (cur + 2, declarations[i], n) == 0)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static void
 on_error (void            *user_data,
           XmppXmlErrorPtr  error)
@@ -858,6 +884,16 @@ on_error (void            *user_data,
 
   if (error->code == XML_ERR_UNSUPPORTED_ENCODING || error->code == XML_ERR_INVALID_ENCODING)
     code = XMPP_STREAM_ERROR_UNSUPPORTED_ENCODING;
+  else if (error->code == XML_ERR_INTERNAL_ERROR && at_markup_declaration (self))
+    {
+      /* libxml2 reports a DTD declaration inside the stream, where XML
+       * has no place for one, as an error in element content: it is the
+       * restricted XML of RFC 6120 §11.1 all the same. */
+      fail (self, XMPP_STREAM_ERROR_RESTRICTED_XML,
+            _("A document type or entity declaration is not allowed"));
+      self->ctxt->disableSAX = 1;
+      return;
+    }
 
   message = g_strdup (error->message != NULL ? error->message : "");
   g_strchomp (message);

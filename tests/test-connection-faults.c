@@ -1,0 +1,618 @@
+/* test-connection-faults.c: XmppConnection against a scripted fake
+ * server, for what real servers cannot show: a man in the middle, broken
+ * signatures, spoofed replies, hostile input, slow and vanishing peers.
+ *
+ * SPDX-License-Identifier: LGPL-2.1-or-later
+ */
+#include <string.h>
+#include <xmpp-glib/xmpp-glib.h>
+
+#include "fake-server.h"
+
+#define WAIT_UNTIL(cond) \
+  G_STMT_START { while (!(cond)) g_main_context_iteration (NULL, TRUE); } G_STMT_END
+
+#define DOMAIN    "localhost"
+#define USER      "alice"
+#define PASSWORD  "Fake-Secret-4711"
+#define BARE_JID  USER "@" DOMAIN
+#define FULL_JID  BARE_JID "/fake"
+#define NS_FAKE   "urn:example:fake"
+#define NS_PING   "urn:xmpp:ping"
+
+/* A ping from the server: once the client has answered it, it has
+ * processed everything the server sent before. */
+#define PING \
+  "<iq type='get' id='ping-1' from='" DOMAIN "' to='" FULL_JID "'><ping xmlns='" NS_PING "'/></iq>"
+
+static FakeCertificate *certificate;
+
+typedef struct
+{
+  FakeServer *server;
+  XmppConnection *connection;
+  guint n_closed;
+  GError *closed_error;
+  guint n_ready;
+  gboolean reached_ready_state;
+  GPtrArray *stanza_senders;    /* the from of every stanza the client got */
+  guint watchdog;
+} Fixture;
+
+static void
+on_closed (XmppConnection *connection,
+           const GError   *error,
+           gpointer        user_data)
+{
+  Fixture *f = user_data;
+
+  f->n_closed++;
+  g_clear_error (&f->closed_error);
+  if (error != NULL)
+    f->closed_error = g_error_copy (error);
+}
+
+static void
+on_ready (XmppConnection *connection,
+          XmppJid        *jid,
+          gpointer        user_data)
+{
+  Fixture *f = user_data;
+
+  f->n_ready++;
+}
+
+static void
+on_state (XmppConnection *connection,
+          GParamSpec     *pspec,
+          gpointer        user_data)
+{
+  Fixture *f = user_data;
+
+  if (xmpp_connection_get_state (connection) == XMPP_CONNECTION_STATE_READY)
+    f->reached_ready_state = TRUE;
+}
+
+static void
+on_stanza (XmppConnection *connection,
+           XmppStanza     *stanza,
+           gpointer        user_data)
+{
+  Fixture *f = user_data;
+  XmppJid *from = xmpp_stanza_get_from (stanza);
+
+  g_ptr_array_add (f->stanza_senders, g_strdup (from != NULL ? xmpp_jid_to_string (from) : ""));
+}
+
+static gboolean
+on_watchdog (gpointer user_data)
+{
+  g_error ("The test did not finish in time");
+  return G_SOURCE_REMOVE;
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(XmppJid) jid = xmpp_jid_new (BARE_JID, NULL);
+
+  f->server = fake_server_new (DOMAIN, USER, PASSWORD);
+  fake_server_set_certificate (f->server, certificate->certificate);
+
+  f->connection = xmpp_connection_new (jid, PASSWORD);
+  xmpp_connection_set_host (f->connection, "127.0.0.1");
+  xmpp_connection_set_port (f->connection, fake_server_get_port (f->server));
+  xmpp_connection_set_resource (f->connection, "fake");
+  xmpp_connection_set_tls_database (f->connection, certificate->database);
+  g_signal_connect (f->connection, "closed", G_CALLBACK (on_closed), f);
+  g_signal_connect (f->connection, "ready", G_CALLBACK (on_ready), f);
+  g_signal_connect (f->connection, "notify::state", G_CALLBACK (on_state), f);
+  g_signal_connect (f->connection, "stanza", G_CALLBACK (on_stanza), f);
+  f->stanza_senders = g_ptr_array_new_with_free_func (g_free);
+  f->watchdog = g_timeout_add_seconds (60, on_watchdog, NULL);
+}
+
+static void
+fixture_teardown (Fixture       *f,
+                  gconstpointer  data)
+{
+  /* A script that went wrong is a broken test. */
+  g_assert_null (fake_server_get_error (f->server));
+
+  g_signal_handlers_disconnect_by_data (f->connection, f);
+  g_clear_object (&f->connection);
+  g_clear_pointer (&f->server, fake_server_free);
+  g_clear_error (&f->closed_error);
+  g_clear_pointer (&f->stanza_senders, g_ptr_array_unref);
+  g_source_remove (f->watchdog);
+}
+
+static void
+on_async_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (result);
+}
+
+static gboolean
+connect_sync (Fixture *f,
+              GError **error)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+
+  xmpp_connection_connect_async (f->connection, NULL, on_async_done, &result);
+  WAIT_UNTIL (result != NULL);
+  return xmpp_connection_connect_finish (f->connection, result, error);
+}
+
+static void
+close_sync (Fixture *f)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  xmpp_connection_close_async (f->connection, NULL, on_async_done, &result);
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (xmpp_connection_close_finish (f->connection, result, &error));
+  g_assert_no_error (error);
+}
+
+/* Logs in through the fake server: STARTTLS and PLAIN, or SCRAM-SHA-256
+ * in plain text. */
+static void
+login (Fixture *f,
+       gboolean starttls)
+{
+  g_autoptr(GError) error = NULL;
+  const char *mechanism = starttls ? "PLAIN" : "SCRAM-SHA-256";
+
+  if (!starttls)
+    xmpp_connection_set_tls_mode (f->connection, XMPP_TLS_MODE_INSECURE_PLAINTEXT);
+  fake_server_script_login (f->server, starttls, mechanism, FULL_JID);
+  g_assert_true (connect_sync (f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (xmpp_connection_get_used_mechanism (f->connection), ==, mechanism);
+  g_assert_cmpstr (xmpp_jid_to_string (xmpp_connection_get_bound_jid (f->connection)), ==,
+                   FULL_JID);
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+}
+
+static XmppStanza *
+new_request (const char *to)
+{
+  XmppStanza *iq = xmpp_stanza_new (XMPP_STANZA_KIND_IQ, "get");
+
+  if (to != NULL)
+    {
+      g_autoptr(XmppJid) jid = xmpp_jid_new (to, NULL);
+
+      xmpp_stanza_set_to (iq, jid);
+    }
+  xmpp_element_add_child_new (xmpp_stanza_get_element (iq), "query", NS_FAKE);
+  return iq;
+}
+
+/* The element the client sent with this id. */
+static XmppStanza *
+find_received (FakeServer *server,
+               const char *id)
+{
+  GPtrArray *received = fake_server_get_received (server);
+
+  for (guint i = 0; i < received->len; i++)
+    if (g_strcmp0 (xmpp_stanza_get_id (g_ptr_array_index (received, i)), id) == 0)
+      return g_ptr_array_index (received, i);
+  return NULL;
+}
+
+static void
+assert_closed_once (Fixture *f)
+{
+  g_assert_cmpuint (f->n_closed, ==, 1);
+  g_assert_cmpint (xmpp_connection_get_state (f->connection), ==,
+                   XMPP_CONNECTION_STATE_DISCONNECTED);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_starttls_stripped (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *plain = g_base64_encode ((const guchar *) "\0" USER "\0" PASSWORD,
+                                            strlen (USER) + strlen (PASSWORD) + 2);
+  const char *sent;
+
+  g_test_summary ("A man in the middle removed <starttls/> from the features: the client "
+                  "refuses to go on, and sends neither <auth/> nor its password.");
+
+  fake_server_open_stream (f->server,
+                           "<mechanisms xmlns='" FAKE_NS_SASL "'>"
+                           "<mechanism>SCRAM-SHA-256</mechanism><mechanism>PLAIN</mechanism>"
+                           "</mechanisms>");
+  fake_server_sasl (f->server, "PLAIN", FALSE);
+
+  g_assert_false (connect_sync (f, &error));
+  g_assert_error (error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_TLS_REQUIRED);
+  assert_closed_once (f);
+  g_assert_error (f->closed_error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_TLS_REQUIRED);
+
+  /* Everything the client sent has arrived once it has hung up. */
+  WAIT_UNTIL (fake_server_client_gone (f->server));
+  sent = fake_server_get_received_text (f->server);
+  g_assert_cmpuint (fake_server_get_n_headers (f->server), ==, 1);
+  g_assert_cmpuint (fake_server_count_received (f->server, "auth", NULL), ==, 0);
+  g_assert_cmpuint (fake_server_get_received (f->server)->len, ==, 0);
+  g_assert_null (strstr (sent, PASSWORD));
+  g_assert_null (strstr (sent, plain));
+  g_assert_false (fake_server_is_idle (f->server));
+}
+
+static void
+test_stream_error (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(XmppStanza) iq = new_request (DOMAIN);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(XmppStanza) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A stream error on a ready session (another login replaced this one) "
+                  "closes the connection with its condition and text, and fails the IQ "
+                  "request still waiting.");
+
+  login (f, TRUE);
+  fake_server_expect (f->server, "iq", FAKE_NS_CLIENT,
+                      "<stream:error><conflict xmlns='" FAKE_NS_STREAMS "'/>"
+                      "<text xmlns='" FAKE_NS_STREAMS "'>Replaced</text></stream:error>");
+
+  xmpp_connection_send_iq_async (f->connection, iq, 0, NULL, on_async_done, &result);
+  WAIT_UNTIL (result != NULL);
+  reply = xmpp_connection_send_iq_finish (f->connection, result, &error);
+  g_assert_null (reply);
+  g_assert_error (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CONFLICT);
+
+  assert_closed_once (f);
+  g_assert_error (f->closed_error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_CONFLICT);
+  g_assert_nonnull (strstr (f->closed_error->message, "Replaced"));
+}
+
+static void
+test_scram_bad_signature (Fixture       *f,
+                          gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("The server-final SCRAM message carries a wrong signature, so the "
+                  "server never proved it knows the password: the login fails before "
+                  "the client opens the authenticated stream.");
+
+  xmpp_connection_set_tls_mode (f->connection, XMPP_TLS_MODE_INSECURE_PLAINTEXT);
+  fake_server_open_stream (f->server, FAKE_FEATURES_MECHANISMS ("SCRAM-SHA-256"));
+  fake_server_sasl (f->server, "SCRAM-SHA-256", TRUE);
+  fake_server_open_stream (f->server, FAKE_FEATURES_BIND);
+  fake_server_bind (f->server, FULL_JID);
+
+  g_assert_false (connect_sync (f, &error));
+  g_assert_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_SERVER_SIGNATURE);
+  assert_closed_once (f);
+  g_assert_error (f->closed_error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_SERVER_SIGNATURE);
+  g_assert_cmpuint (f->n_ready, ==, 0);
+  g_assert_false (f->reached_ready_state);
+  g_assert_null (xmpp_connection_get_bound_jid (f->connection));
+
+  WAIT_UNTIL (fake_server_client_gone (f->server));
+  g_assert_cmpuint (fake_server_get_n_headers (f->server), ==, 1);
+  g_assert_cmpuint (fake_server_count_received (f->server, "auth", FAKE_NS_SASL), ==, 1);
+  g_assert_cmpuint (fake_server_count_received (f->server, "iq", NULL), ==, 0);
+}
+
+static void
+test_iq_wrong_sender (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(XmppStanza) iq = new_request ("bob@localhost/x");
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(XmppStanza) reply = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *real = NULL;
+  XmppStanza *sent;
+
+  g_test_summary ("A reply with the right id from someone other than the entity the "
+                  "request went to is ignored: the request completes with the real one.");
+
+  login (f, FALSE);
+  fake_server_expect (f->server, "iq", FAKE_NS_CLIENT,
+                      "<iq type='result' id='{id}' from='mallory@localhost/evil' to='" FULL_JID "'>"
+                      "<query xmlns='" NS_FAKE "'><who>mallory</who></query></iq>" PING);
+  fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, NULL);
+
+  xmpp_connection_send_iq_async (f->connection, iq, 0, NULL, on_async_done, &result);
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+
+  /* The client answered the ping, so it has seen the spoofed reply, and
+   * still waits. */
+  g_assert_null (result);
+  g_assert_cmpuint (f->stanza_senders->len, ==, 2);
+  g_assert_cmpstr (g_ptr_array_index (f->stanza_senders, 0), ==, "mallory@localhost/evil");
+  sent = find_received (f->server, xmpp_stanza_get_id (iq));
+  g_assert_nonnull (sent);
+  g_assert_cmpstr (xmpp_element_get_attribute (xmpp_stanza_get_element (sent), "to"), ==,
+                   "bob@localhost/x");
+  sent = find_received (f->server, "ping-1");
+  g_assert_nonnull (sent);
+  g_assert_cmpstr (xmpp_stanza_get_stanza_type (sent), ==, "result");
+
+  real = g_strdup_printf ("<iq type='result' id='%s' from='bob@localhost/x' to='" FULL_JID "'>"
+                          "<query xmlns='" NS_FAKE "'><who>bob</who></query></iq>",
+                          xmpp_stanza_get_id (iq));
+  fake_server_send (f->server, real);
+  WAIT_UNTIL (result != NULL);
+  reply = xmpp_connection_send_iq_finish (f->connection, result, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (xmpp_jid_to_string (xmpp_stanza_get_from (reply)), ==, "bob@localhost/x");
+  g_assert_cmpstr (xmpp_element_get_child_text (xmpp_stanza_get_payload (reply), "who", NS_FAKE),
+                   ==, "bob");
+
+  g_assert_cmpint (xmpp_connection_get_state (f->connection), ==, XMPP_CONNECTION_STATE_READY);
+  g_assert_cmpuint (f->n_closed, ==, 0);
+  close_sync (f);
+  assert_closed_once (f);
+  g_assert_null (f->closed_error);
+}
+
+static void
+test_iq_no_to (Fixture       *f,
+               gconstpointer  data)
+{
+  /* Who may answer a request without 'to' (RFC 6120 §10.3.3): the
+   * server on the account's behalf, or the account itself. */
+  const char *const accepted[] = { NULL, DOMAIN, BARE_JID, FULL_JID };
+  const char *const ignored[] = {
+    "bob@localhost", "bob@localhost/x", "example.org", "localhost/evil",
+  };
+
+  g_test_summary ("A request without 'to' goes to the account: a reply without 'from', "
+                  "from the server's domain or from the account is taken; a reply from "
+                  "anyone else is ignored.");
+
+  login (f, FALSE);
+
+  for (guint i = 0; i < G_N_ELEMENTS (accepted); i++)
+    {
+      g_autoptr(XmppStanza) iq = new_request (NULL);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(XmppStanza) reply = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *answer = NULL;
+      XmppJid *from;
+
+      g_test_message ("a reply from %s", accepted[i] != NULL ? accepted[i] : "nobody");
+      if (accepted[i] != NULL)
+        answer = g_strdup_printf ("<iq type='result' id='{id}' from='%s'/>", accepted[i]);
+      else
+        answer = g_strdup ("<iq type='result' id='{id}'/>");
+      fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, answer);
+
+      xmpp_connection_send_iq_async (f->connection, iq, 0, NULL, on_async_done, &result);
+      WAIT_UNTIL (result != NULL);
+      reply = xmpp_connection_send_iq_finish (f->connection, result, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (xmpp_stanza_get_id (reply), ==, xmpp_stanza_get_id (iq));
+      from = xmpp_stanza_get_from (reply);
+      g_assert_cmpstr (from != NULL ? xmpp_jid_to_string (from) : NULL, ==, accepted[i]);
+    }
+
+  for (guint i = 0; i < G_N_ELEMENTS (ignored); i++)
+    {
+      g_autoptr(XmppStanza) iq = new_request (NULL);
+      g_autoptr(GAsyncResult) result = NULL;
+      g_autoptr(XmppStanza) reply = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *spoof = NULL;
+      g_autofree char *real = NULL;
+
+      g_test_message ("a reply from %s", ignored[i]);
+      spoof = g_strdup_printf ("<iq type='error' id='{id}' from='%s'><error type='cancel'>"
+                               "<forbidden xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+                               "</error></iq>" PING, ignored[i]);
+      fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, spoof);
+      fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, NULL);
+
+      xmpp_connection_send_iq_async (f->connection, iq, 0, NULL, on_async_done, &result);
+      WAIT_UNTIL (fake_server_is_idle (f->server));
+      g_assert_null (result);
+
+      real = g_strdup_printf ("<iq type='result' id='%s'/>", xmpp_stanza_get_id (iq));
+      fake_server_send (f->server, real);
+      WAIT_UNTIL (result != NULL);
+      reply = xmpp_connection_send_iq_finish (f->connection, result, &error);
+      g_assert_no_error (error);
+      g_assert_null (xmpp_stanza_get_from (reply));
+    }
+
+  g_assert_cmpuint (f->n_closed, ==, 0);
+  close_sync (f);
+  assert_closed_once (f);
+}
+
+static void
+test_trickle_timeout (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 start, elapsed;
+
+  g_test_summary ("A server that sends its stream header one byte per second never lets "
+                  "the connection finish: connect-timeout ends it on time.");
+
+  xmpp_connection_set_connect_timeout (f->connection, 2);
+  fake_server_expect_header (f->server);
+  fake_server_trickle (f->server,
+                       "<?xml version='1.0'?><stream:stream xmlns='jabber:client' "
+                       "xmlns:stream='http://etherx.jabber.org/streams' from='localhost' "
+                       "id='slow' version='1.0'>", 1000);
+
+  start = g_get_monotonic_time ();
+  g_assert_false (connect_sync (f, &error));
+  elapsed = g_get_monotonic_time () - start;
+  g_test_message ("timed out after %.2f s", elapsed / (double) G_USEC_PER_SEC);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+  g_assert_cmpint (elapsed, >=, 1500 * 1000);
+  g_assert_cmpint (elapsed, <=, 5000 * 1000);
+  assert_closed_once (f);
+  g_assert_error (f->closed_error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
+
+  /* The server was still trickling when the client gave up. */
+  WAIT_UNTIL (fake_server_client_gone (f->server));
+  g_assert_false (fake_server_is_idle (f->server));
+}
+
+static void
+test_unhandled_iq (Fixture       *f,
+                   gconstpointer  data)
+{
+  XmppStanza *answer;
+  XmppStanzaErrorType type;
+
+  g_test_summary ("A request in a namespace nobody handles gets a service-unavailable "
+                  "error with its id; a ping gets a result.");
+
+  login (f, FALSE);
+  fake_server_send (f->server,
+                    "<iq type='get' id='unknown-1' from='" DOMAIN "' to='" FULL_JID "'>"
+                    "<query xmlns='urn:example:unknown'/></iq>");
+  fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, PING);
+  fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, NULL);
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+
+  answer = find_received (f->server, "unknown-1");
+  g_assert_nonnull (answer);
+  g_assert_cmpstr (xmpp_stanza_get_stanza_type (answer), ==, "error");
+  g_assert_cmpstr (xmpp_element_get_attribute (xmpp_stanza_get_element (answer), "to"), ==, DOMAIN);
+  g_assert_cmpint (xmpp_stanza_get_error_condition (answer), ==,
+                   XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE);
+  g_assert_true (xmpp_stanza_get_error_type (answer, &type));
+  g_assert_cmpint (type, ==, XMPP_STANZA_ERROR_TYPE_CANCEL);
+
+  answer = find_received (f->server, "ping-1");
+  g_assert_nonnull (answer);
+  g_assert_cmpstr (xmpp_stanza_get_stanza_type (answer), ==, "result");
+  g_assert_cmpstr (xmpp_element_get_attribute (xmpp_stanza_get_element (answer), "to"), ==, DOMAIN);
+  g_assert_null (xmpp_stanza_get_payload (answer));
+
+  g_assert_cmpuint (fake_server_count_received (f->server, "iq", FAKE_NS_CLIENT), ==, 3);
+  close_sync (f);
+  assert_closed_once (f);
+}
+
+static void
+test_server_drops (Fixture       *f,
+                   gconstpointer  data)
+{
+  gboolean tls = GPOINTER_TO_INT (data);
+  g_autoptr(XmppStanza) iq = new_request (DOMAIN);
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(XmppStanza) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("The server closes the TCP connection while a request waits: the "
+                  "connection closes once with an error, and the request fails with it. "
+                  "Inside TLS, the missing close_notify makes it a truncation, not a "
+                  "clean end.");
+
+  login (f, tls);
+  fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, NULL);
+  fake_server_hang_up (f->server);
+
+  xmpp_connection_send_iq_async (f->connection, iq, 0, NULL, on_async_done, &result);
+  WAIT_UNTIL (result != NULL);
+  reply = xmpp_connection_send_iq_finish (f->connection, result, &error);
+  g_assert_null (reply);
+  assert_closed_once (f);
+  if (tls)
+    {
+      g_assert_error (error, G_TLS_ERROR, G_TLS_ERROR_EOF);
+      g_assert_error (f->closed_error, G_TLS_ERROR, G_TLS_ERROR_EOF);
+    }
+  else
+    {
+      g_assert_error (error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CLOSED);
+      g_assert_error (f->closed_error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CLOSED);
+    }
+}
+
+static void
+test_invalid_xml (Fixture       *f,
+                  gconstpointer  data)
+{
+  g_test_summary ("A document type declaration inside the stream (RFC 6120 §11.1) closes "
+                  "the connection with restricted-xml, without expanding anything.");
+
+  login (f, FALSE);
+  fake_server_send (f->server, "<!DOCTYPE x [<!ENTITY a 'b'>]>");
+  WAIT_UNTIL (f->n_closed > 0);
+
+  assert_closed_once (f);
+  g_assert_error (f->closed_error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_RESTRICTED_XML);
+
+  /* The client said why before it closed (RFC 6120 §4.9.1.1). */
+  WAIT_UNTIL (fake_server_client_gone (f->server));
+  g_assert_nonnull (strstr (fake_server_get_received_text (f->server),
+                            "<restricted-xml xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"));
+}
+
+/* ------------------------------------------------------------------ */
+
+/* The openssl program: "--openssl PATH" among the arguments (meson gives
+ * it), or the one in PATH. */
+static char *
+find_openssl (int    argc,
+              char **argv)
+{
+  for (int i = 1; i + 1 < argc; i++)
+    if (g_str_equal (argv[i], "--openssl"))
+      return g_strdup (argv[i + 1]);
+  return g_find_program_in_path ("openssl");
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_autofree char *openssl = NULL;
+  g_autoptr(GError) error = NULL;
+  int status;
+
+  g_test_init (&argc, &argv, NULL);
+
+  openssl = find_openssl (argc, argv);
+  if (openssl == NULL)
+    g_error ("No openssl program: pass --openssl PATH");
+  certificate = fake_certificate_new (openssl, &error);
+  g_assert_no_error (error);
+
+#define ADD_WITH_DATA(path, data, func) \
+  g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
+#define ADD(path, func) ADD_WITH_DATA (path, NULL, func)
+
+  ADD ("/connection/fake/starttls-stripped", test_starttls_stripped);
+  ADD ("/connection/fake/stream-error", test_stream_error);
+  ADD ("/connection/fake/scram-bad-signature", test_scram_bad_signature);
+  ADD ("/connection/fake/iq-wrong-sender", test_iq_wrong_sender);
+  ADD ("/connection/fake/iq-no-to", test_iq_no_to);
+  ADD ("/connection/fake/trickle-timeout", test_trickle_timeout);
+  ADD ("/connection/fake/unhandled-iq", test_unhandled_iq);
+  ADD_WITH_DATA ("/connection/fake/server-drops", GINT_TO_POINTER (FALSE), test_server_drops);
+  ADD_WITH_DATA ("/connection/fake/server-drops-tls", GINT_TO_POINTER (TRUE), test_server_drops);
+  ADD ("/connection/fake/invalid-xml", test_invalid_xml);
+
+  status = g_test_run ();
+  g_clear_pointer (&certificate, fake_certificate_free);
+  return status;
+}
