@@ -567,6 +567,76 @@ test_invalid_xml (Fixture       *f,
                             "<restricted-xml xmlns='urn:ietf:params:xml:ns:xmpp-streams'/>"));
 }
 
+/* Makes @server answer the client's header with a stream error that sends
+ * it to @port on 127.0.0.1. */
+static void
+script_redirect (FakeServer *server,
+                 guint16     port)
+{
+  g_autofree char *error = g_strdup_printf (
+    "<stream:stream xmlns='jabber:client' xmlns:stream='http://etherx.jabber.org/streams' "
+    "from='" DOMAIN "' id='r' version='1.0'>"
+    "<stream:error><see-other-host xmlns='urn:ietf:params:xml:ns:xmpp-streams'>127.0.0.1:%u"
+    "</see-other-host></stream:error></stream:stream>", port);
+
+  fake_server_expect_header (server);
+  fake_server_send (server, error);
+}
+
+static void
+test_see_other_host (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autoptr(FakeServer) other = fake_server_new (DOMAIN, USER, PASSWORD);
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A see-other-host while connecting is followed to the host and port it "
+                  "names; the login there succeeds, with the certificate still checked for "
+                  "the account's domain, and no closed is emitted for the redirect.");
+
+  fake_server_set_certificate (other, certificate->certificate);
+  script_redirect (f->server, fake_server_get_port (other));
+  fake_server_script_login (other, TRUE, "PLAIN", FULL_JID);
+
+  g_assert_true (connect_sync (f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (xmpp_jid_to_string (xmpp_connection_get_bound_jid (f->connection)), ==, FULL_JID);
+  g_assert_cmpuint (f->n_closed, ==, 0);
+  WAIT_UNTIL (fake_server_is_idle (other));
+  g_assert_null (fake_server_get_error (other));
+  /* Nothing but the stream header went to the first server. */
+  g_assert_cmpuint (fake_server_get_received (f->server)->len, ==, 0);
+  close_sync (f);
+  g_assert_cmpuint (f->n_closed, ==, 1);
+}
+
+static void
+test_see_other_host_loop (Fixture       *f,
+                          gconstpointer  data)
+{
+  FakeServer *chain[3];
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Redirects are followed at most three times: a fourth see-other-host "
+                  "ends the attempt with that stream error.");
+
+  for (guint i = 0; i < G_N_ELEMENTS (chain); i++)
+    chain[i] = fake_server_new (DOMAIN, USER, PASSWORD);
+  script_redirect (f->server, fake_server_get_port (chain[0]));
+  script_redirect (chain[0], fake_server_get_port (chain[1]));
+  script_redirect (chain[1], fake_server_get_port (chain[2]));
+  script_redirect (chain[2], fake_server_get_port (f->server));
+
+  g_assert_false (connect_sync (f, &error));
+  g_assert_error (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_SEE_OTHER_HOST);
+  assert_closed_once (f);
+  for (guint i = 0; i < G_N_ELEMENTS (chain); i++)
+    {
+      g_assert_null (fake_server_get_error (chain[i]));
+      fake_server_free (chain[i]);
+    }
+}
+
 /* ------------------------------------------------------------------ */
 
 /* The openssl program: "--openssl PATH" among the arguments (meson gives
@@ -611,6 +681,8 @@ main (int    argc,
   ADD_WITH_DATA ("/connection/fake/server-drops", GINT_TO_POINTER (FALSE), test_server_drops);
   ADD_WITH_DATA ("/connection/fake/server-drops-tls", GINT_TO_POINTER (TRUE), test_server_drops);
   ADD ("/connection/fake/invalid-xml", test_invalid_xml);
+  ADD ("/connection/fake/see-other-host", test_see_other_host);
+  ADD ("/connection/fake/see-other-host-loop", test_see_other_host_loop);
 
   status = g_test_run ();
   g_clear_pointer (&certificate, fake_certificate_free);
