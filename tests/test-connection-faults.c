@@ -120,7 +120,8 @@ fixture_teardown (Fixture       *f,
   /* A script that went wrong is a broken test. */
   g_assert_null (fake_server_get_error (f->server));
 
-  g_signal_handlers_disconnect_by_data (f->connection, f);
+  if (f->connection != NULL)
+    g_signal_handlers_disconnect_by_data (f->connection, f);
   g_clear_object (&f->connection);
   g_clear_pointer (&f->server, fake_server_free);
   g_clear_error (&f->closed_error);
@@ -637,6 +638,167 @@ test_see_other_host_loop (Fixture       *f,
     }
 }
 
+typedef struct
+{
+  Fixture *f;
+  FakeServer *other;
+  GAsyncResult *first;
+  GAsyncResult *second;
+  guint n_events;
+  char events[8];
+} Retry;
+
+static void
+on_retry_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Retry *retry = user_data;
+
+  retry->second = g_object_ref (result);
+}
+
+static void
+on_first_done (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  Retry *retry = user_data;
+
+  retry->first = g_object_ref (result);
+}
+
+static void
+retry_from_closed (XmppConnection *connection,
+                   const GError   *error,
+                   gpointer        user_data)
+{
+  Retry *retry = user_data;
+
+  /* The usual retry: connect again, elsewhere, from the handler. */
+  if (retry->second == NULL && retry->n_events == 0)
+    {
+      retry->n_events++;
+      xmpp_connection_set_port (connection, fake_server_get_port (retry->other));
+      xmpp_connection_connect_async (connection, NULL, on_retry_done, retry);
+    }
+}
+
+static void
+test_reconnect_from_closed (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(FakeServer) other = fake_server_new (DOMAIN, USER, PASSWORD);
+  Retry retry = { f, other, NULL, NULL, 0, { 0 } };
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A handler of closed may connect again at once: the first attempt's "
+                  "callback gets its own error, the second its own success, and each "
+                  "attempt emits closed once.");
+
+  fake_server_set_certificate (other, certificate->certificate);
+  fake_server_expect_header (f->server);
+  fake_server_hang_up (f->server);
+  fake_server_script_login (other, TRUE, "PLAIN", FULL_JID);
+
+  g_signal_connect (f->connection, "closed", G_CALLBACK (retry_from_closed), &retry);
+  xmpp_connection_connect_async (f->connection, NULL, on_first_done, &retry);
+  WAIT_UNTIL (retry.first != NULL && retry.second != NULL);
+
+  g_assert_false (xmpp_connection_connect_finish (f->connection, retry.first, &error));
+  g_assert_error (error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CLOSED);
+  g_clear_error (&error);
+  g_assert_true (xmpp_connection_connect_finish (f->connection, retry.second, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (xmpp_connection_get_state (f->connection), ==, XMPP_CONNECTION_STATE_READY);
+  g_assert_cmpuint (f->n_closed, ==, 1);
+
+  close_sync (f);
+  g_assert_cmpuint (f->n_closed, ==, 2);
+  g_signal_handlers_disconnect_by_data (f->connection, &retry);
+  g_clear_object (&retry.first);
+  g_clear_object (&retry.second);
+}
+
+static void
+close_on_cancel (GCancellable *cancellable,
+                 gpointer      user_data)
+{
+  Fixture *f = user_data;
+
+  xmpp_connection_close_async (f->connection, NULL, NULL, NULL);
+}
+
+static void
+test_cancel_closes (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("An application whose own cancelled handler closes the connection while "
+                  "it connects neither hangs nor crashes: the attempt ends once.");
+
+  fake_server_expect_header (f->server);
+  g_signal_connect (cancellable, "cancelled", G_CALLBACK (close_on_cancel), f);
+  xmpp_connection_connect_async (f->connection, cancellable, on_async_done, &result);
+  WAIT_UNTIL (fake_server_get_n_headers (f->server) == 1);
+  g_cancellable_cancel (cancellable);
+  WAIT_UNTIL (result != NULL);
+
+  g_assert_false (xmpp_connection_connect_finish (f->connection, result, &error));
+  g_assert_nonnull (error);
+  assert_closed_once (f);
+}
+
+static void
+note_ready (XmppConnection *connection,
+            XmppJid        *jid,
+            gpointer        user_data)
+{
+  GString *order = user_data;
+
+  g_string_append (order, "ready ");
+}
+
+static void
+note_callback (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  GString *order = user_data;
+
+  g_assert_true (xmpp_connection_connect_finish (XMPP_CONNECTION (source), result, NULL));
+  g_string_append (order, "callback ");
+}
+
+static void
+test_ready_before_callback (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GString) order = g_string_new (NULL);
+  GWeakRef weak;
+
+  g_test_summary ("The connect callback runs after ready, as documented; and a connection "
+                  "closed and dropped is finalized.");
+
+  fake_server_script_login (f->server, TRUE, "PLAIN", FULL_JID);
+  g_signal_connect (f->connection, "ready", G_CALLBACK (note_ready), order);
+  xmpp_connection_connect_async (f->connection, NULL, note_callback, order);
+  WAIT_UNTIL (g_str_has_suffix (order->str, "callback "));
+  g_assert_cmpstr (order->str, ==, "ready callback ");
+
+  close_sync (f);
+  g_weak_ref_init (&weak, f->connection);
+  g_signal_handlers_disconnect_by_data (f->connection, f);
+  g_signal_handlers_disconnect_by_data (f->connection, order);
+  g_clear_object (&f->connection);
+  WAIT_UNTIL (!g_main_context_pending (NULL));
+  g_assert_null (g_weak_ref_get (&weak));
+  g_weak_ref_clear (&weak);
+}
+
 /* ------------------------------------------------------------------ */
 
 /* The openssl program: "--openssl PATH" among the arguments (meson gives
@@ -683,6 +845,9 @@ main (int    argc,
   ADD ("/connection/fake/invalid-xml", test_invalid_xml);
   ADD ("/connection/fake/see-other-host", test_see_other_host);
   ADD ("/connection/fake/see-other-host-loop", test_see_other_host_loop);
+  ADD ("/connection/fake/reconnect-from-closed", test_reconnect_from_closed);
+  ADD ("/connection/fake/cancel-closes", test_cancel_closes);
+  ADD ("/connection/fake/ready-before-callback", test_ready_before_callback);
 
   status = g_test_run ();
   g_clear_pointer (&certificate, fake_certificate_free);

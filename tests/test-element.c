@@ -211,6 +211,53 @@ test_from_string (void)
   g_assert_error (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_NOT_WELL_FORMED);
 }
 
+static void
+test_grow_parsed_attributes (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppElement) e = xmpp_element_new_from_string ("<iq type='get' to='a@b'/>", -1, &error);
+
+  g_test_summary ("A parsed element keeps its attributes next to itself; adding more moves "
+                  "them to an array of their own without reading past the old ones.");
+
+  g_assert_no_error (error);
+  xmpp_element_set_attribute (e, "id", "1");
+  xmpp_element_set_attribute (e, "from", "c@d");
+  xmpp_element_set_attribute (e, "x", "y");
+  g_assert_cmpuint (xmpp_element_get_n_attributes (e), ==, 5);
+  g_assert_cmpstr (xmpp_element_get_attribute (e, "type"), ==, "get");
+  g_assert_cmpstr (xmpp_element_get_attribute (e, "to"), ==, "a@b");
+  g_assert_cmpstr (xmpp_element_get_attribute (e, "x"), ==, "y");
+}
+
+static void
+test_invalid_names (void)
+{
+  static const char *const names[] = { "x/><iq type='set'", "a b", "", "1abc", "p:x", "a&b" };
+
+  g_test_summary ("Names are written as they are, so one that is not an XML name is refused "
+                  "at once: markup cannot be slipped in through a name.");
+
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autoptr(XmppElement) parent = xmpp_element_new ("ok", "urn:test");
+
+      g_test_expect_message ("Xmpp", G_LOG_LEVEL_CRITICAL, "*is_valid_name*");
+      g_assert_null (xmpp_element_new (names[i], NULL));
+      g_test_assert_expected_messages ();
+
+      g_test_expect_message ("Xmpp", G_LOG_LEVEL_CRITICAL, "*is_valid_name*");
+      xmpp_element_set_attribute (parent, names[i], "v");
+      g_test_assert_expected_messages ();
+      g_assert_cmpuint (xmpp_element_get_n_attributes (parent), ==, 0);
+    }
+  {
+    g_autoptr(XmppElement) fine = xmpp_element_new ("r\u00e9sum\u00e9-2_x.y", NULL);
+
+    g_assert_nonnull (fine);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -224,6 +271,8 @@ main (int    argc,
   g_test_add_func ("/element/children/remove", test_remove_and_lifetime);
   g_test_add_func ("/element/copy-equal", test_copy_equal);
   g_test_add_func ("/element/from-string", test_from_string);
+  g_test_add_func ("/element/attributes/grow-parsed", test_grow_parsed_attributes);
+  g_test_add_func ("/element/invalid-names", test_invalid_names);
 
   return g_test_run ();
 }

@@ -16,11 +16,31 @@ typedef struct
   XmppJid *expected_from;          /* NULL: the account or its server */
   GTask *task;
   GSource *timeout;
-  gulong cancelled_id;
+  GSource *cancel;                 /* fires in the connection's context */
 } PendingIq;
 
 /* ------------------------------------------------------------------ */
 /* Waiting requests */
+
+static void
+destroy_source (GSource **source)
+{
+  if (*source != NULL)
+    {
+      g_source_destroy (*source);
+      g_clear_pointer (source, g_source_unref);
+    }
+}
+
+/* Takes the task out of @pending, which then waits for nothing: no
+ * timeout, no cancellation. */
+static GTask *
+steal_task (PendingIq *pending)
+{
+  destroy_source (&pending->timeout);
+  destroy_source (&pending->cancel);
+  return g_steal_pointer (&pending->task);
+}
 
 static void
 fail_pending_iq (gpointer key,
@@ -29,30 +49,17 @@ fail_pending_iq (gpointer key,
 {
   PendingIq *pending = value;
   const GError *error = user_data;
-  g_autoptr(GTask) task = g_steal_pointer (&pending->task);
+  g_autoptr(GTask) task = steal_task (pending);
 
-  if (pending->cancelled_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), pending->cancelled_id);
-  pending->cancelled_id = 0;
   g_task_return_error (task, g_error_copy (error));
 }
 
 static void
 pending_iq_free (PendingIq *pending)
 {
-  if (pending->timeout != NULL)
-    {
-      g_source_destroy (pending->timeout);
-      g_source_unref (pending->timeout);
-    }
-  if (pending->task != NULL)
-    {
-      GCancellable *cancellable = g_task_get_cancellable (pending->task);
-
-      if (cancellable != NULL && pending->cancelled_id != 0)
-        g_cancellable_disconnect (cancellable, pending->cancelled_id);
-      g_object_unref (pending->task);
-    }
+  g_clear_object (&pending->task);
+  destroy_source (&pending->timeout);
+  destroy_source (&pending->cancel);
   g_clear_pointer (&pending->expected_from, xmpp_jid_unref);
   g_free (pending->id);
   g_free (pending);
@@ -138,10 +145,7 @@ xmpp_connection_handle_iq_reply (XmppConnection *self,
   if (pending == NULL || !reply_sender_matches (self, pending, reply))
     return FALSE;
 
-  task = g_steal_pointer (&pending->task);
-  if (pending->cancelled_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), pending->cancelled_id);
-  pending->cancelled_id = 0;
+  task = steal_task (pending);
   g_hash_table_remove (priv->pending_iqs, id);
 
   if (!xmpp_stanza_check_error (reply, &error))
@@ -187,65 +191,27 @@ on_iq_timeout (gpointer user_data)
 {
   PendingIq *pending = user_data;
   XmppConnectionPrivate *priv = xmpp_connection_get_private (pending->self);
-  GTask *task = g_steal_pointer (&pending->task);
+  g_autoptr(GTask) task = steal_task (pending);
 
-  if (pending->cancelled_id != 0)
-    g_cancellable_disconnect (g_task_get_cancellable (task), pending->cancelled_id);
-  pending->cancelled_id = 0;
-  g_clear_pointer (&pending->timeout, g_source_unref);
   g_hash_table_remove (priv->pending_iqs, pending->id);
   g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                            _("No reply to the request within the time allowed"));
-  g_object_unref (task);
   return G_SOURCE_REMOVE;
 }
 
-typedef struct
-{
-  XmppConnection *self;
-  char *id;
-} CancelData;
-
-static void
-cancel_data_free (CancelData *data)
-{
-  g_object_unref (data->self);
-  g_free (data->id);
-  g_free (data);
-}
-
+/* Runs from a cancellable source in the connection's context, never
+ * inside the cancellable's own signal emission. */
 static gboolean
-on_iq_cancelled_idle (gpointer user_data)
-{
-  CancelData *data = user_data;
-  XmppConnectionPrivate *priv = xmpp_connection_get_private (data->self);
-  PendingIq *pending = g_hash_table_lookup (priv->pending_iqs, data->id);
-  GTask *task;
-
-  if (pending == NULL || pending->task == NULL)
-    return G_SOURCE_REMOVE;
-  task = g_steal_pointer (&pending->task);
-  g_cancellable_disconnect (g_task_get_cancellable (task), pending->cancelled_id);
-  pending->cancelled_id = 0;
-  g_hash_table_remove (priv->pending_iqs, data->id);
-  g_task_return_error_if_cancelled (task);
-  g_object_unref (task);
-  return G_SOURCE_REMOVE;
-}
-
-static void
 on_iq_cancelled (GCancellable *cancellable,
                  gpointer      user_data)
 {
   PendingIq *pending = user_data;
   XmppConnectionPrivate *priv = xmpp_connection_get_private (pending->self);
-  g_autoptr(GSource) idle = g_idle_source_new ();
-  CancelData *data = g_new0 (CancelData, 1);
+  g_autoptr(GTask) task = steal_task (pending);
 
-  data->self = g_object_ref (pending->self);
-  data->id = g_strdup (pending->id);
-  g_source_set_callback (idle, on_iq_cancelled_idle, data, (GDestroyNotify) cancel_data_free);
-  g_source_attach (idle, priv->context);
+  g_hash_table_remove (priv->pending_iqs, pending->id);
+  g_task_return_error_if_cancelled (task);
+  return G_SOURCE_REMOVE;
 }
 
 /**
@@ -318,7 +284,11 @@ xmpp_connection_send_iq_async (XmppConnection      *self,
     }
   pending->task = g_steal_pointer (&task);
   if (cancellable != NULL)
-    pending->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_iq_cancelled), pending, NULL);
+    {
+      pending->cancel = g_cancellable_source_new (cancellable);
+      g_source_set_callback (pending->cancel, G_SOURCE_FUNC (on_iq_cancelled), pending, NULL);
+      g_source_attach (pending->cancel, priv->context);
+    }
   g_hash_table_insert (priv->pending_iqs, pending->id, pending);
 
   xmpp_connection_queue_element (self, xmpp_stanza_get_element (iq));

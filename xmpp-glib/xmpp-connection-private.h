@@ -32,6 +32,7 @@ typedef enum {
   PHASE_BIND,          /* sent the bind request */
   PHASE_SESSION,       /* sent the legacy session request */
   PHASE_READY,
+  PHASE_CLOSING,       /* sent the closing tag */
 } Phase;
 
 typedef struct
@@ -56,7 +57,6 @@ typedef struct
   char *used_mechanism;
   gboolean secured;
   gboolean authenticated;
-  gboolean closed_emitted;
 
   GSocketConnection *socket;
   GIOStream *stream;               /* the socket, or TLS over it */
@@ -77,8 +77,7 @@ typedef struct
 
   GMainContext *context;           /* where the session's callbacks run */
   GTask *connect_task;
-  GCancellable *connect_cancellable;
-  gulong connect_cancelled_id;
+  GSource *connect_cancel_source;  /* the caller's cancellable, in our context */
   GSource *connect_timeout_source;
   gboolean session_required;
   GTask *close_task;
@@ -136,8 +135,6 @@ void xmpp_connection_set_peer_certificate (XmppConnection       *self,
 gboolean xmpp_connection_emit_iq_request (XmppConnection *self,
                                           XmppStanza     *request);
 
-/* The first child in a namespace of its own: the query of an IQ, the
- * extension of a message or presence; %NULL if there is none. */
 
 /* Hands a stanza received on a ready stream to the application: emits
  * ::stanza, then routes IQs to the IQ machinery and emits ::message or

@@ -41,13 +41,17 @@ xmpp_connection_merge_srv_targets (GList *xmpps,
 
   /* Both lists are ordered together by priority and weight (XEP-0368
    * §3); which one a record came from says whether TLS starts at once. */
+  /* A record for "." says the service is not offered there (RFC 2782);
+   * it is left out here, and the caller's list stays whole. */
   for (GList *l = xmpps; l != NULL; l = l->next)
-    {
-      g_hash_table_add (direct, l->data);
-      all = g_list_prepend (all, l->data);
-    }
+    if (g_strcmp0 (g_srv_target_get_hostname (l->data), ".") != 0)
+      {
+        g_hash_table_add (direct, l->data);
+        all = g_list_prepend (all, l->data);
+      }
   for (GList *l = xmpp; l != NULL; l = l->next)
-    all = g_list_prepend (all, l->data);
+    if (g_strcmp0 (g_srv_target_get_hostname (l->data), ".") != 0)
+      all = g_list_prepend (all, l->data);
   all = g_srv_target_list_sort (all);
 
   for (GList *l = all; l != NULL; l = l->next)
@@ -62,9 +66,9 @@ xmpp_connection_merge_srv_targets (GList *xmpps,
   return g_list_reverse (targets);
 }
 
-static void
-connect_next (XmppConnection *self,
-              GError         *last_error)
+void
+xmpp_connection_try_next_target (XmppConnection *self,
+                                 GError         *last_error)
 {
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
   XmppConnectionTarget *target;
@@ -89,16 +93,10 @@ connect_next (XmppConnection *self,
   xmpp_connection_target_free (target);
 }
 
-void
-xmpp_connection_try_next_target (XmppConnection *self,
-                                 GError         *error)
-{
-  connect_next (self, error);
-}
-
 typedef struct
 {
   XmppConnection *self;
+  GCancellable *cancellable;       /* the attempt's: cancelled, it is over */
   GList *xmpps;
   GList *xmpp;
   guint pending;
@@ -109,6 +107,7 @@ lookup_free (Lookup *lookup)
 {
   g_list_free_full (lookup->xmpps, (GDestroyNotify) g_srv_target_free);
   g_list_free_full (lookup->xmpp, (GDestroyNotify) g_srv_target_free);
+  g_object_unref (lookup->cancellable);
   g_object_unref (lookup->self);
   g_free (lookup);
 }
@@ -120,8 +119,8 @@ lookup_done (Lookup *lookup)
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
   const char *domain = xmpp_jid_get_domainpart (priv->jid);
 
-  if (priv->connect_task == NULL)
-    return; /* the attempt ended meanwhile */
+  if (g_cancellable_is_cancelled (lookup->cancellable) || priv->connect_task == NULL)
+    return; /* the attempt ended meanwhile; another may have started */
 
   g_list_free_full (priv->targets, (GDestroyNotify) xmpp_connection_target_free);
   priv->targets = xmpp_connection_merge_srv_targets (lookup->xmpps, lookup->xmpp);
@@ -132,7 +131,7 @@ lookup_done (Lookup *lookup)
 
       priv->targets = g_list_append (NULL, target_new (domain, direct ? 5223 : 5222, direct));
     }
-  connect_next (self, NULL);
+  xmpp_connection_try_next_target (self, NULL);
 }
 
 /* Records what one lookup found; the merge waits for both. */
@@ -192,7 +191,7 @@ xmpp_connection_start (XmppConnection *self)
       guint port = priv->port != 0 ? priv->port : direct ? 5223 : 5222;
 
       priv->targets = g_list_append (NULL, target_new (priv->host, port, direct));
-      connect_next (self, NULL);
+      xmpp_connection_try_next_target (self, NULL);
       return;
     }
 
@@ -200,6 +199,7 @@ xmpp_connection_start (XmppConnection *self)
    * and merged; plain-text tests never use Direct TLS records. */
   lookup = g_new0 (Lookup, 1);
   lookup->self = g_object_ref (self);
+  lookup->cancellable = g_object_ref (priv->cancellable);
   resolver = g_resolver_get_default ();
   if (priv->tls_mode != XMPP_TLS_MODE_INSECURE_PLAINTEXT)
     {
@@ -243,7 +243,7 @@ xmpp_connection_redirect (XmppConnection *self,
   xmpp_connection_drop_transport (self);
   g_list_free_full (g_steal_pointer (&priv->targets), (GDestroyNotify) xmpp_connection_target_free);
   /* The certificate is still checked against the account's domain. */
-  priv->targets = g_list_append (NULL, target_new (host, port, FALSE));
-  connect_next (self, NULL);
+  priv->targets = g_list_append (NULL, target_new (host, port, priv->tls_mode == XMPP_TLS_MODE_DIRECT));
+  xmpp_connection_try_next_target (self, NULL);
   return TRUE;
 }

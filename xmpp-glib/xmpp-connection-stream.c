@@ -61,9 +61,14 @@ on_write_done (GObject      *source,
   g_autoptr(XmppConnection) self = user_data;
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
   g_autoptr(GError) error = NULL;
+  gboolean written;
 
+  written = g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error);
+  /* A write on a transport dropped since belongs to no one. */
+  if (priv->stream == NULL || G_OUTPUT_STREAM (source) != g_io_stream_get_output_stream (priv->stream))
+    return;
   priv->writing = FALSE;
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL, &error))
+  if (!written)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         xmpp_connection_fail (self, g_steal_pointer (&error));
@@ -132,17 +137,6 @@ open_stream (XmppConnection *self)
 /* Ending */
 
 static void
-disconnect_connect_cancellable (XmppConnectionPrivate *priv)
-{
-  if (priv->connect_cancellable != NULL)
-    {
-      g_cancellable_disconnect (priv->connect_cancellable, priv->connect_cancelled_id);
-      priv->connect_cancelled_id = 0;
-      g_clear_object (&priv->connect_cancellable);
-    }
-}
-
-static void
 clear_source (GSource **source)
 {
   if (*source != NULL)
@@ -208,7 +202,11 @@ xmpp_connection_drop_transport (XmppConnection *self)
 }
 
 /* Ends the session: drops the transport, fails what waits on it, and
- * emits ::closed once. @error is NULL for a clean close. */
+ * emits ::closed once. @error is NULL for a clean close.
+ *
+ * Everything of the session is taken apart before any callback runs, so
+ * that a handler of ::closed, of notify::state or of a finished task may
+ * connect again at once. */
 void
 xmpp_connection_finish_session (XmppConnection *self,
                                 GError         *error)
@@ -216,6 +214,8 @@ xmpp_connection_finish_session (XmppConnection *self,
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
   g_autoptr(GError) owned_error = error;
   g_autoptr(GError) closed_error = NULL;
+  g_autoptr(GTask) connect_task = NULL;
+  g_autoptr(GTask) close_task = NULL;
 
   if (!xmpp_connection_is_active (self))
     return;
@@ -227,37 +227,26 @@ xmpp_connection_finish_session (XmppConnection *self,
   clear_source (&priv->keepalive_source);
   clear_source (&priv->connect_timeout_source);
   clear_source (&priv->close_timeout_source);
-  disconnect_connect_cancellable (priv);
-
+  clear_source (&priv->connect_cancel_source);
+  connect_task = g_steal_pointer (&priv->connect_task);
+  close_task = g_steal_pointer (&priv->close_task);
   closed_error = owned_error != NULL
     ? g_error_copy (owned_error)
     : g_error_new_literal (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CLOSED,
                            _("The connection was closed"));
-  xmpp_connection_fail_pending_iqs (self, closed_error);
 
   xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_DISCONNECTED);
-
-  if (priv->connect_task != NULL)
+  xmpp_connection_fail_pending_iqs (self, closed_error);
+  if (connect_task != NULL)
+    g_task_return_error (connect_task, g_error_copy (closed_error));
+  if (close_task != NULL)
     {
-      g_autoptr(GTask) task = g_steal_pointer (&priv->connect_task);
-
-      g_task_return_error (task, g_error_copy (closed_error));
-    }
-  if (priv->close_task != NULL)
-    {
-      g_autoptr(GTask) task = g_steal_pointer (&priv->close_task);
-
       if (owned_error != NULL)
-        g_task_return_error (task, g_error_copy (owned_error));
+        g_task_return_error (close_task, g_error_copy (owned_error));
       else
-        g_task_return_boolean (task, TRUE);
+        g_task_return_boolean (close_task, TRUE);
     }
-
-  if (!priv->closed_emitted)
-    {
-      priv->closed_emitted = TRUE;
-      xmpp_connection_emit_closed (self, owned_error);
-    }
+  xmpp_connection_emit_closed (self, owned_error);
 
   g_object_unref (self);
 }
@@ -303,16 +292,18 @@ become_ready (XmppConnection *self)
 
   priv->phase = PHASE_READY;
   clear_source (&priv->connect_timeout_source);
-  disconnect_connect_cancellable (priv);
+  clear_source (&priv->connect_cancel_source);
   xmpp_connection_start_keepalive (self);
   xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_READY);
-  if (priv->connect_task != NULL)
+  /* ::ready comes first, as documented; a handler may close the
+   * connection, which then fails the connect task instead. */
+  xmpp_connection_emit_ready (self, priv->bound_jid);
+  if (priv->connect_task != NULL && priv->state == XMPP_CONNECTION_STATE_READY)
     {
       g_autoptr(GTask) task = g_steal_pointer (&priv->connect_task);
 
       g_task_return_boolean (task, TRUE);
     }
-  xmpp_connection_emit_ready (self, priv->bound_jid);
 }
 
 static void
@@ -367,7 +358,12 @@ handle_bind_reply (XmppConnection *self,
   bind = xmpp_element_get_child (xmpp_stanza_get_element (reply), "bind", NS_BIND);
   jid_text = bind != NULL ? xmpp_element_get_child_text (bind, "jid", NS_BIND) : NULL;
   jid = jid_text != NULL ? xmpp_jid_new (jid_text, NULL) : NULL;
-  if (jid == NULL || xmpp_jid_is_bare (jid) || !xmpp_jid_equal_bare (jid, priv->jid))
+  /* The bound address must be the account's; an anonymous account (no
+   * localpart) gets a localpart from the server, on the same domain. */
+  if (jid == NULL || xmpp_jid_is_bare (jid) ||
+      (xmpp_jid_get_localpart (priv->jid) != NULL
+       ? !xmpp_jid_equal_bare (jid, priv->jid)
+       : g_strcmp0 (xmpp_jid_get_domainpart (jid), xmpp_jid_get_domainpart (priv->jid)) != 0))
     {
       g_clear_pointer (&jid, xmpp_jid_unref);
       xmpp_connection_fail (self,
@@ -513,9 +509,6 @@ handle_sasl (XmppConnection *self,
 
     case XMPP_SASL_STATUS_SUCCESS:
       g_clear_pointer (&priv->sasl, xmpp_sasl_client_free);
-      if (priv->password != NULL)
-        explicit_bzero (priv->password, strlen (priv->password));
-      g_clear_pointer (&priv->password, g_free);
       priv->authenticated = TRUE;
       open_stream (self);
       break;
@@ -695,6 +688,9 @@ on_read_done (GObject      *source,
   gssize n;
 
   n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
+  /* A read on a transport dropped since belongs to no one. */
+  if (priv->stream == NULL || G_INPUT_STREAM (source) != g_io_stream_get_input_stream (priv->stream))
+    return;
   priv->reading = FALSE;
   if (n < 0)
     {
@@ -792,10 +788,9 @@ on_handshake_done (GObject      *source,
       return;
     }
 
-  if (priv->peer_certificate == NULL)
-    xmpp_connection_set_peer_certificate (self,
-                                          g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (source)),
-                                          g_tls_connection_get_peer_certificate_errors (G_TLS_CONNECTION (source)));
+  xmpp_connection_set_peer_certificate (self,
+                                        g_tls_connection_get_peer_certificate (G_TLS_CONNECTION (source)),
+                                        g_tls_connection_get_peer_certificate_errors (G_TLS_CONNECTION (source)));
   priv->secured = TRUE;
   priv->read_paused = FALSE;
   open_stream (self);
@@ -807,6 +802,7 @@ start_tls (XmppConnection *self)
 {
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
   g_autoptr(GSocketConnectable) identity = NULL;
+  g_autofree char *ascii_domain = NULL;
   g_autoptr(GError) error = NULL;
   GIOStream *tls;
   const char *const alpn[] = { "xmpp-client", NULL };
@@ -814,7 +810,9 @@ start_tls (XmppConnection *self)
   xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_SECURING);
   /* The certificate is checked against the account's domain, never the
    * host the connection went to. */
-  identity = g_network_address_new (xmpp_jid_get_domainpart (priv->jid), priv->port);
+  ascii_domain = g_hostname_to_ascii (xmpp_jid_get_domainpart (priv->jid));
+  identity = g_network_address_new (ascii_domain != NULL ? ascii_domain : xmpp_jid_get_domainpart (priv->jid),
+                                    priv->port);
   tls = g_tls_client_connection_new (G_IO_STREAM (priv->socket), identity, &error);
   if (tls == NULL)
     {

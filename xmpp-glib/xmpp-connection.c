@@ -191,7 +191,9 @@ payload_detail (XmppStanza *stanza)
   XmppElement *payload = xmpp_stanza_get_payload (stanza);
   const char *ns = payload != NULL ? xmpp_element_get_namespace (payload) : NULL;
 
-  return ns != NULL ? g_quark_from_string (ns) : 0;
+  /* Only a detail a handler was connected for exists as a quark; a peer
+   * cannot make new quarks, which are never freed. */
+  return ns != NULL ? g_quark_try_string (ns) : 0;
 }
 
 gboolean
@@ -247,31 +249,19 @@ on_connect_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+/* Runs from a cancellable source in the connection's context, never
+ * inside the cancellable's own signal emission. */
 static gboolean
-on_connect_cancelled_idle (gpointer user_data)
-{
-  XmppConnection *self = user_data;
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  if (priv->connect_task != NULL)
-    xmpp_connection_fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
-                                                     _("Connecting was cancelled")));
-  return G_SOURCE_REMOVE;
-}
-
-static void
 on_connect_cancelled (GCancellable *cancellable,
                       gpointer      user_data)
 {
-  /* Cancellation may come from any thread, and the handler may not
-   * disconnect itself: end the attempt from an idle in the connection's
-   * own context. */
   XmppConnection *self = user_data;
   XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-  g_autoptr(GSource) idle = g_idle_source_new ();
 
-  g_source_set_callback (idle, on_connect_cancelled_idle, g_object_ref (self), g_object_unref);
-  g_source_attach (idle, priv->context);
+  g_clear_pointer (&priv->connect_cancel_source, g_source_unref);
+  xmpp_connection_fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                                                   _("Connecting was cancelled")));
+  return G_SOURCE_REMOVE;
 }
 
 /**
@@ -301,8 +291,11 @@ xmpp_connection_connect_async (XmppConnection      *self,
   g_return_if_fail (cancellable == NULL || G_IS_CANCELLABLE (cancellable));
 
   priv = xmpp_connection_get_instance_private (self);
+  g_return_if_fail (priv->jid != NULL);
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, xmpp_connection_connect_async);
+  /* Cancellation is handled here: once ready, the result stands. */
+  g_task_set_check_cancellable (task, FALSE);
 
   if (xmpp_connection_is_active (self))
     {
@@ -314,7 +307,6 @@ xmpp_connection_connect_async (XmppConnection      *self,
   priv->connect_task = g_steal_pointer (&task);
   g_clear_pointer (&priv->context, g_main_context_unref);
   priv->context = g_main_context_ref_thread_default ();
-  priv->closed_emitted = FALSE;
   xmpp_connection_set_peer_certificate (self, NULL, 0);
   priv->secured = FALSE;
   priv->authenticated = FALSE;
@@ -329,9 +321,9 @@ xmpp_connection_connect_async (XmppConnection      *self,
     }
   if (cancellable != NULL)
     {
-      priv->connect_cancellable = g_object_ref (cancellable);
-      priv->connect_cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (on_connect_cancelled),
-                                                          self, NULL);
+      priv->connect_cancel_source = g_cancellable_source_new (cancellable);
+      g_source_set_callback (priv->connect_cancel_source, G_SOURCE_FUNC (on_connect_cancelled), self, NULL);
+      g_source_attach (priv->connect_cancel_source, priv->context);
     }
 
   xmpp_connection_start (self);
@@ -422,6 +414,9 @@ xmpp_connection_close_async (XmppConnection      *self,
       return;
     }
 
+  /* Nothing more goes out after the closing tag, and nothing that comes
+   * in is acted on but the peer's own end of the stream. */
+  priv->phase = PHASE_CLOSING;
   xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_CLOSING);
   xmpp_connection_queue_text (self, XMPP_STREAM_FOOTER);
   priv->close_timeout_source = g_timeout_source_new_seconds (CLOSE_TIMEOUT_SECONDS);
@@ -446,6 +441,7 @@ xmpp_connection_close_finish (XmppConnection *self,
 {
   g_return_val_if_fail (XMPP_IS_CONNECTION (self), FALSE);
   g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xmpp_connection_close_async, FALSE);
 
   return g_task_propagate_boolean (G_TASK (result), error);
 }
@@ -736,12 +732,6 @@ set_string (char       **slot,
   return TRUE;
 }
 
-static gboolean
-set_object (gpointer slot,
-            gpointer value)
-{
-  return g_set_object ((GObject **) slot, value);
-}
 
 #define DEFINE_STRING_PROPERTY(name, PROP)                                            \
   const char *                                                                        \
@@ -792,7 +782,7 @@ set_object (gpointer slot,
   {                                                                                   \
     XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);        \
     g_return_if_fail (XMPP_IS_CONNECTION (self));                                     \
-    if (set_object (&priv->name, value))                                              \
+    if (g_set_object (&priv->name, value))                                              \
       g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);                   \
   }
 
@@ -1109,7 +1099,9 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
   /**
    * XmppConnection:password:
    *
-   * The account's password. It is forgotten once the login succeeds.
+   * The account's password, kept for the logins of this connection (a
+ * redirect, a new connect) and wiped from memory when the connection is
+ * finalized.
    */
   properties[PROP_PASSWORD] =
     g_param_spec_string ("password", NULL, NULL, NULL,

@@ -41,6 +41,29 @@
 
 G_DEFINE_BOXED_TYPE (XmppElement, xmpp_element, xmpp_element_ref, xmpp_element_unref)
 
+/* Whether @name can be written as an XML name without a prefix: the
+ * writer copies names as they are, so an application must not be able to
+ * slip markup in through one. */
+static gboolean
+is_valid_name (const char *name)
+{
+  const char *p;
+
+  if (name == NULL || *name == '\0' || !g_utf8_validate (name, -1, NULL))
+    return FALSE;
+  for (p = name; *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+      gboolean first = p == name;
+
+      if (c == ':' || g_unichar_isspace (c) || c < 0x20 || strchr ("<>&'\"/=!?;,()[]{}*+|^`\\#$%@~", c) != NULL)
+        return FALSE;
+      if (first && (c == '-' || c == '.' || g_unichar_isdigit (c)))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static inline char *
 name_or_null (const char *s)
 {
@@ -81,7 +104,7 @@ attrs_inline (XmppElement *self)
 
 /**
  * xmpp_element_new:
- * @name: the local name, without a prefix
+ * @name: the local name, without a prefix: a valid XML name with no colon
  * @namespace_: (nullable): the namespace URI; %NULL to take the parent's
  *   namespace once the element is added as a child
  *
@@ -93,7 +116,7 @@ XmppElement *
 xmpp_element_new (const char *name,
                   const char *namespace_)
 {
-  g_return_val_if_fail (name != NULL && *name != '\0', NULL);
+  g_return_val_if_fail (is_valid_name (name), NULL);
 
   return xmpp_element_new_take (xmpp_name_new (name), name_or_null (namespace_));
 }
@@ -387,7 +410,12 @@ xmpp_element_take_attribute (XmppElement *self,
       guint size = self->attrs_size == 0 ? 4 : self->attrs_size * 2;
 
       if (self->attrs != NULL && attrs_inline (self))
-        self->attrs = g_memdup2 (self->attrs, size * sizeof (XmppAttribute));
+        {
+          XmppAttribute *grown = g_new (XmppAttribute, size);
+
+          memcpy (grown, self->attrs, self->n_attrs * sizeof (XmppAttribute));
+          self->attrs = grown;
+        }
       else
         self->attrs = g_renew (XmppAttribute, self->attrs, size);
       self->attrs_size = size;
@@ -475,7 +503,7 @@ xmpp_element_set_attribute_ns (XmppElement *self,
   XmppAttribute *attr;
 
   g_return_if_fail (self != NULL);
-  g_return_if_fail (name != NULL && *name != '\0');
+  g_return_if_fail (is_valid_name (name));
   /* Namespace declarations follow from the namespaces of the elements. */
   g_return_if_fail (g_strcmp0 (namespace_, "http://www.w3.org/2000/xmlns/") != 0);
   g_return_if_fail (namespace_ != NULL || strcmp (name, "xmlns") != 0);
@@ -933,7 +961,7 @@ xmpp_element_add_child_new (XmppElement *self,
   XmppElement *child;
 
   g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (name != NULL && *name != '\0', NULL);
+  g_return_val_if_fail (is_valid_name (name), NULL);
 
   child = xmpp_element_new (name, namespace_);
   xmpp_element_add_child (self, child);
