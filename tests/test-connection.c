@@ -3,6 +3,7 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <xmpp-glib/xmpp-glib.h>
@@ -18,6 +19,7 @@ typedef struct
   guint tls_port;
   char *domain;
   char *ca_file;
+  int pid;
 } Server;
 
 static Server servers[2] = { { .name = "prosody" }, { .name = "ejabberd" } };
@@ -54,6 +56,8 @@ load_server (Server *server)
         server->tls_port = atoi (value);
       else if (g_str_equal (kv[0], "XMPP_CA_FILE"))
         server->ca_file = g_strdup (value);
+      else if (g_str_equal (kv[0], "XMPP_PID"))
+        server->pid = atoi (value);
     }
   return server->host != NULL && server->domain != NULL && server->c2s_port != 0 && server->ca_file != NULL;
 }
@@ -469,6 +473,53 @@ test_channel_binding (gconstpointer data)
   close_sync (connection);
 }
 
+static void
+note_closed_error (XmppConnection *connection,
+                   const GError   *error,
+                   gpointer        user_data)
+{
+  GError **out = user_data;
+
+  g_assert_null (*out);
+  *out = error != NULL ? g_error_copy (error)
+                       : g_error_new_literal (G_IO_ERROR, G_IO_ERROR_FAILED, "closed without an error");
+}
+
+static void
+test_server_killed (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(XmppConnection) connection = new_connection (server, "alice", "alicepass", TRUE);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GError) closed_error = NULL;
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(XmppStanza) iq = NULL;
+  guint swallowed = 0;
+
+  g_test_summary ("The server process is killed mid-session, with an IQ waiting: closed is "
+                  "emitted once, with an error, and the IQ fails.");
+
+  g_assert_cmpint (server->pid, >, 0);
+  g_assert_true (connect_sync (connection, &error));
+  g_signal_connect (connection, "closed", G_CALLBACK (note_closed_error), &closed_error);
+  g_signal_connect (connection, "iq-request::urn:example:silence", G_CALLBACK (swallow_request), &swallowed);
+
+  iq = xmpp_stanza_new (XMPP_STANZA_KIND_IQ, "get");
+  xmpp_stanza_set_to (iq, xmpp_connection_get_bound_jid (connection));
+  xmpp_element_add_child_new (xmpp_stanza_get_element (iq), "query", "urn:example:silence");
+  xmpp_connection_send_iq_async (connection, iq, 0, NULL, on_async_done, &result);
+  WAIT_UNTIL (swallowed == 1);
+
+  /* The test harness started this server for this run; it is ended here. */
+  g_assert_cmpint (kill (server->pid, SIGKILL), ==, 0);
+  WAIT_UNTIL (closed_error != NULL && result != NULL);
+
+  g_test_message ("closed with: %s", closed_error->message);
+  g_assert_null (xmpp_connection_send_iq_finish (connection, result, &error));
+  g_assert_nonnull (error);
+  g_assert_cmpint (xmpp_connection_get_state (connection), ==, XMPP_CONNECTION_STATE_DISCONNECTED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -501,6 +552,15 @@ main (int    argc,
       /* Channel binding is checked in a run of its own, where GnuTLS is
        * held to TLS 1.2 (G_TLS_GNUTLS_PRIORITY), the version on which
        * both servers bind with tls-unique. */
+      /* Killing the servers ends them for everything after, so it is a
+       * run of its own too. */
+      if (g_getenv ("XMPP_TEST_KILL") != NULL)
+        {
+          g_autofree char *path = g_strdup_printf ("/connection/%s/server-killed", server->name);
+
+          g_test_add_data_func (path, server, test_server_killed);
+          continue;
+        }
       if (g_getenv ("XMPP_TEST_TLS_1_2") != NULL)
         {
           g_autofree char *path = g_strdup_printf ("/connection/%s/tls-1.2/channel-binding", server->name);
