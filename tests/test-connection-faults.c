@@ -799,6 +799,43 @@ test_ready_before_callback (Fixture       *f,
   g_weak_ref_clear (&weak);
 }
 
+static void
+test_bind_conflict (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *received;
+  XmppStanza *second;
+
+  g_test_summary ("A conflict on the requested resource is met by one more bind request "
+                  "without a resource, and the server's choice is bound.");
+
+  fake_server_open_stream (f->server, FAKE_FEATURES_STARTTLS);
+  fake_server_starttls (f->server);
+  fake_server_open_stream (f->server, "<mechanisms xmlns='" FAKE_NS_SASL "'><mechanism>PLAIN</mechanism></mechanisms>");
+  fake_server_sasl (f->server, "PLAIN", FALSE);
+  fake_server_open_stream (f->server, FAKE_FEATURES_BIND);
+  fake_server_expect (f->server, "iq", "jabber:client",
+                      "<iq type='error' id='{id}'><bind xmlns='urn:ietf:params:xml:ns:xmpp-bind'/>"
+                      "<error type='modify'><conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
+  fake_server_bind (f->server, BARE_JID "/chosen-by-server");
+
+  g_assert_true (connect_sync (f, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (xmpp_jid_get_resourcepart (xmpp_connection_get_bound_jid (f->connection)), ==,
+                   "chosen-by-server");
+
+  /* The second request asked for no resource. */
+  received = fake_server_get_received (f->server);
+  second = g_ptr_array_index (received, received->len - 1);
+  g_assert_nonnull (xmpp_element_get_child (xmpp_stanza_get_element (second), "bind",
+                                            "urn:ietf:params:xml:ns:xmpp-bind"));
+  g_assert_null (xmpp_element_get_child (xmpp_element_get_child (xmpp_stanza_get_element (second), "bind",
+                                                                 "urn:ietf:params:xml:ns:xmpp-bind"),
+                                         "resource", NULL));
+  close_sync (f);
+}
+
 /* ------------------------------------------------------------------ */
 
 /* The openssl program: "--openssl PATH" among the arguments (meson gives
@@ -848,6 +885,7 @@ main (int    argc,
   ADD ("/connection/fake/reconnect-from-closed", test_reconnect_from_closed);
   ADD ("/connection/fake/cancel-closes", test_cancel_closes);
   ADD ("/connection/fake/ready-before-callback", test_ready_before_callback);
+  ADD ("/connection/fake/bind-conflict", test_bind_conflict);
 
   status = g_test_run ();
   g_clear_pointer (&certificate, fake_certificate_free);

@@ -80,6 +80,7 @@ typedef struct
   GSource *connect_cancel_source;  /* the caller's cancellable, in our context */
   GSource *connect_timeout_source;
   gboolean session_required;
+  gboolean bind_retried;           /* after a conflict on the resource */
   GTask *close_task;
   GSource *close_timeout_source;
 

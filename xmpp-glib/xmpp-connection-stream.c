@@ -197,6 +197,7 @@ xmpp_connection_drop_transport (XmppConnection *self)
   priv->tls_when_drained = FALSE;
   priv->secured = FALSE;
   priv->authenticated = FALSE;
+  priv->bind_retried = FALSE;
   priv->phase = PHASE_NONE;
   g_clear_pointer (&priv->sasl, xmpp_sasl_client_free);
 }
@@ -306,8 +307,11 @@ become_ready (XmppConnection *self)
     }
 }
 
+/* Asks for the configured resource, or with @server_chosen for one the
+ * server picks. */
 static void
-send_bind (XmppConnection *self)
+send_bind (XmppConnection *self,
+           gboolean        server_chosen)
 {
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
   g_autoptr(XmppStanza) iq = xmpp_stanza_new (XMPP_STANZA_KIND_IQ, "set");
@@ -318,7 +322,7 @@ send_bind (XmppConnection *self)
   priv->bind_id = xmpp_connection_new_iq_id ();
   xmpp_stanza_set_id (iq, priv->bind_id);
   bind = xmpp_element_add_child_new (xmpp_stanza_get_element (iq), "bind", NS_BIND);
-  if (priv->resource != NULL)
+  if (priv->resource != NULL && !server_chosen)
     xmpp_element_add_child_with_text (bind, "resource", NULL, priv->resource);
   priv->phase = PHASE_BIND;
   xmpp_connection_queue_element (self, xmpp_stanza_get_element (iq));
@@ -349,6 +353,15 @@ handle_bind_reply (XmppConnection *self,
 
   if (!xmpp_stanza_check_error (reply, &error))
     {
+      /* RFC 6120 §7.7.2.2: the resource is taken; one the server picks
+       * will do, once. */
+      if (g_error_matches (error, XMPP_STANZA_ERROR, XMPP_STANZA_ERROR_CONFLICT) &&
+          priv->resource != NULL && !priv->bind_retried)
+        {
+          priv->bind_retried = TRUE;
+          send_bind (self, TRUE);
+          return TRUE;
+        }
       xmpp_connection_fail (self, g_error_new (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_BIND,
                                                _("The server refused to bind a resource: %s"),
                                                error->message));
@@ -486,7 +499,7 @@ handle_features (XmppConnection *self,
     }
   priv->phase = PHASE_BIND;
   priv->session_required = session_required (features);
-  send_bind (self);
+  send_bind (self, FALSE);
 }
 
 static void
