@@ -163,11 +163,7 @@ void xmpp_connection_queue_element (XmppConnection *self,
 
 /* Ends the session: drops the transport, fails what waits on it, and
  * emits ::closed once. Takes @error, which is NULL for a clean close. */
-void xmpp_connection_finish_session (XmppConnection *self,
-                                     GError         *error);
-
-/* Ends the session because of @error, which it takes. */
-void xmpp_connection_fail (XmppConnection *self,
+void xmpp_connection_stop (XmppConnection *self,
                            GError         *error);
 
 /* (Re)starts the whitespace keepalive timer of a ready stream, or stops

@@ -75,7 +75,7 @@ xmpp_connection_try_next_target (XmppConnection *self,
 
   if (priv->targets == NULL)
     {
-      xmpp_connection_fail (self, last_error != NULL
+      xmpp_connection_stop (self, last_error != NULL
                             ? last_error
                             : g_error_new (G_IO_ERROR, G_IO_ERROR_HOST_NOT_FOUND,
                                            _("No server found for %s"),

@@ -71,7 +71,7 @@ on_write_done (GObject      *source,
   if (!written)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        xmpp_connection_fail (self, g_steal_pointer (&error));
+        xmpp_connection_stop (self, g_steal_pointer (&error));
       return;
     }
 
@@ -209,8 +209,8 @@ xmpp_connection_drop_transport (XmppConnection *self)
  * that a handler of ::closed, of notify::state or of a finished task may
  * connect again at once. */
 void
-xmpp_connection_finish_session (XmppConnection *self,
-                                GError         *error)
+xmpp_connection_stop (XmppConnection *self,
+                      GError         *error)
 {
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
   g_autoptr(GError) owned_error = error;
@@ -250,13 +250,6 @@ xmpp_connection_finish_session (XmppConnection *self,
   xmpp_connection_emit_closed (self, owned_error);
 
   g_object_unref (self);
-}
-
-void
-xmpp_connection_fail (XmppConnection *self,
-                      GError         *error)
-{
-  xmpp_connection_finish_session (self, error);
 }
 
 static GError *
@@ -362,7 +355,7 @@ handle_bind_reply (XmppConnection *self,
           send_bind (self, TRUE);
           return TRUE;
         }
-      xmpp_connection_fail (self, g_error_new (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_BIND,
+      xmpp_connection_stop (self, g_error_new (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_BIND,
                                                _("The server refused to bind a resource: %s"),
                                                error->message));
       return TRUE;
@@ -379,7 +372,7 @@ handle_bind_reply (XmppConnection *self,
        : g_strcmp0 (xmpp_jid_get_domainpart (jid), xmpp_jid_get_domainpart (priv->jid)) != 0))
     {
       g_clear_pointer (&jid, xmpp_jid_unref);
-      xmpp_connection_fail (self,
+      xmpp_connection_stop (self,
                             g_error_new_literal (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_BIND,
                                                  _("The server bound an address that is not the account’s")));
       return TRUE;
@@ -454,7 +447,7 @@ handle_features (XmppConnection *self,
     {
       if (xmpp_element_get_child (features, "starttls", NS_TLS) == NULL)
         {
-          xmpp_connection_fail (self,
+          xmpp_connection_stop (self,
                                 g_error_new_literal (XMPP_CONNECTION_ERROR,
                                                      XMPP_CONNECTION_ERROR_TLS_REQUIRED,
                                                      _("The server does not offer TLS, which this connection requires")));
@@ -478,7 +471,7 @@ handle_features (XmppConnection *self,
       auth = start_sasl (self, features, &error);
       if (auth == NULL)
         {
-          xmpp_connection_fail (self, g_steal_pointer (&error));
+          xmpp_connection_stop (self, g_steal_pointer (&error));
           return;
         }
       g_free (priv->used_mechanism);
@@ -491,7 +484,7 @@ handle_features (XmppConnection *self,
 
   if (xmpp_element_get_child (features, "bind", NS_BIND) == NULL)
     {
-      xmpp_connection_fail (self,
+      xmpp_connection_stop (self,
                             g_error_new_literal (XMPP_CONNECTION_ERROR,
                                                  XMPP_CONNECTION_ERROR_PROTOCOL,
                                                  _("The server does not offer resource binding")));
@@ -529,7 +522,7 @@ handle_sasl (XmppConnection *self,
     case XMPP_SASL_STATUS_FAILED:
     default:
       g_clear_pointer (&reply, xmpp_element_unref);
-      xmpp_connection_fail (self, g_steal_pointer (&error));
+      xmpp_connection_stop (self, g_steal_pointer (&error));
       break;
     }
 }
@@ -539,10 +532,11 @@ on_stream_start (XmppStreamHeader *header,
                  gpointer          user_data)
 {
   XmppConnection *self = user_data;
+  const char *version = xmpp_stream_header_get_version (header);
 
-  if (g_strcmp0 (xmpp_stream_header_get_version (header), "1.0") != 0 &&
-      !g_str_has_prefix (xmpp_stream_header_get_version (header) ? xmpp_stream_header_get_version (header) : "", "1."))
-    xmpp_connection_fail (self,
+  /* RFC 6120 §4.7.5: any 1.x will do; no version means pre-RFC 3920. */
+  if (version == NULL || !g_str_has_prefix (version, "1."))
+    xmpp_connection_stop (self,
                           g_error_new_literal (XMPP_STREAM_ERROR,
                                                XMPP_STREAM_ERROR_UNSUPPORTED_VERSION,
                                                _("The server does not speak XMPP 1.0")));
@@ -555,9 +549,9 @@ on_stream_end (gpointer user_data)
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
 
   if (priv->state == XMPP_CONNECTION_STATE_CLOSING)
-    xmpp_connection_finish_session (self, NULL);
+    xmpp_connection_stop (self, NULL);
   else
-    xmpp_connection_fail (self,
+    xmpp_connection_stop (self,
                           g_error_new_literal (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CLOSED,
                                                _("The server closed the stream")));
 }
@@ -576,7 +570,7 @@ on_stanza (XmppStanza *stanza,
 
       if (location != NULL && xmpp_connection_redirect (self, location))
         return;
-      xmpp_connection_fail (self, stream_error_from_element (element));
+      xmpp_connection_stop (self, stream_error_from_element (element));
       return;
     }
 
@@ -586,7 +580,7 @@ on_stanza (XmppStanza *stanza,
       if (xmpp_element_is (element, "features", XMPP_NS_STREAM))
         handle_features (self, element);
       else
-        xmpp_connection_fail (self,
+        xmpp_connection_stop (self,
                               g_error_new (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_PROTOCOL,
                                            _("Unexpected <%s/> before the stream features"),
                                            xmpp_element_get_name (element)));
@@ -603,7 +597,7 @@ on_stanza (XmppStanza *stanza,
             start_tls (self);
         }
       else
-        xmpp_connection_fail (self,
+        xmpp_connection_stop (self,
                               g_error_new_literal (XMPP_CONNECTION_ERROR,
                                                    XMPP_CONNECTION_ERROR_TLS_REFUSED,
                                                    _("The server refused to start TLS")));
@@ -640,7 +634,7 @@ on_stanza (XmppStanza *stanza,
           g_autoptr(GError) error = NULL;
 
           if (!xmpp_stanza_check_error (stanza, &error))
-            xmpp_connection_fail (self, g_steal_pointer (&error));
+            xmpp_connection_stop (self, g_steal_pointer (&error));
           else
             become_ready (self);
         }
@@ -708,12 +702,12 @@ on_read_done (GObject      *source,
   if (n < 0)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        xmpp_connection_fail (self, g_steal_pointer (&error));
+        xmpp_connection_stop (self, g_steal_pointer (&error));
       return;
     }
   if (n == 0)
     {
-      xmpp_connection_fail (self,
+      xmpp_connection_stop (self,
                             g_error_new_literal (XMPP_CONNECTION_ERROR,
                                                  XMPP_CONNECTION_ERROR_CLOSED,
                                                  _("The server closed the connection")));
@@ -725,7 +719,7 @@ on_read_done (GObject      *source,
   if (!xmpp_parser_feed (priv->parser, priv->read_buffer, n, &error))
     {
       send_stream_error (self, error->code);
-      xmpp_connection_fail (self, g_steal_pointer (&error));
+      xmpp_connection_stop (self, g_steal_pointer (&error));
       return;
     }
 
@@ -780,7 +774,7 @@ on_handshake_done (GObject      *source,
         return;
       if (g_error_matches (error, G_TLS_ERROR, G_TLS_ERROR_BAD_CERTIFICATE))
         {
-          xmpp_connection_fail (self,
+          xmpp_connection_stop (self,
                                 g_error_new (XMPP_CONNECTION_ERROR,
                                              XMPP_CONNECTION_ERROR_CERTIFICATE,
                                              _("The server’s certificate is not trusted for %s (%s)"),
@@ -788,7 +782,7 @@ on_handshake_done (GObject      *source,
                                              error->message));
           return;
         }
-      xmpp_connection_fail (self, g_steal_pointer (&error));
+      xmpp_connection_stop (self, g_steal_pointer (&error));
       return;
     }
 
@@ -796,7 +790,7 @@ on_handshake_done (GObject      *source,
   version = g_tls_connection_get_protocol_version (G_TLS_CONNECTION (source));
   if (version != G_TLS_PROTOCOL_VERSION_TLS_1_2 && version != G_TLS_PROTOCOL_VERSION_TLS_1_3)
     {
-      xmpp_connection_fail (self, g_error_new_literal (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_TLS_REQUIRED,
+      xmpp_connection_stop (self, g_error_new_literal (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_TLS_REQUIRED,
                                                        _("The server offers no TLS version newer than 1.1")));
       return;
     }
@@ -829,7 +823,7 @@ start_tls (XmppConnection *self)
   tls = g_tls_client_connection_new (G_IO_STREAM (priv->socket), identity, &error);
   if (tls == NULL)
     {
-      xmpp_connection_fail (self, g_steal_pointer (&error));
+      xmpp_connection_stop (self, g_steal_pointer (&error));
       return;
     }
   if (priv->tls_database != NULL)

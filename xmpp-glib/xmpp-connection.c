@@ -244,7 +244,7 @@ on_connect_timeout (gpointer user_data)
   XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
 
   g_clear_pointer (&priv->connect_timeout_source, g_source_unref);
-  xmpp_connection_fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
+  xmpp_connection_stop (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_TIMED_OUT,
                                                    _("The connection to the server timed out")));
   return G_SOURCE_REMOVE;
 }
@@ -259,7 +259,7 @@ on_connect_cancelled (GCancellable *cancellable,
   XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
 
   g_clear_pointer (&priv->connect_cancel_source, g_source_unref);
-  xmpp_connection_fail (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
+  xmpp_connection_stop (self, g_error_new_literal (G_IO_ERROR, G_IO_ERROR_CANCELLED,
                                                    _("Connecting was cancelled")));
   return G_SOURCE_REMOVE;
 }
@@ -362,7 +362,7 @@ on_close_timeout (gpointer user_data)
 
   /* The peer did not answer with its footer: close anyway. */
   g_clear_pointer (&priv->close_timeout_source, g_source_unref);
-  xmpp_connection_finish_session (self, NULL);
+  xmpp_connection_stop (self, NULL);
   return G_SOURCE_REMOVE;
 }
 
@@ -410,7 +410,7 @@ xmpp_connection_close_async (XmppConnection      *self,
   if (priv->stream == NULL || priv->read_paused)
     {
       /* Nothing to say goodbye on yet. */
-      xmpp_connection_finish_session (self, NULL);
+      xmpp_connection_stop (self, NULL);
       return;
     }
 
@@ -1041,10 +1041,8 @@ xmpp_connection_dispose (GObject *object)
   XmppConnection *self = XMPP_CONNECTION (object);
 
   if (xmpp_connection_is_active (self))
-    xmpp_connection_finish_session (self,
-                                    g_error_new_literal (XMPP_CONNECTION_ERROR,
-                                                         XMPP_CONNECTION_ERROR_CLOSED,
-                                                         _("The connection was disposed")));
+    xmpp_connection_stop (self, g_error_new_literal (XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CLOSED,
+                                                     _("The connection was disposed")));
   G_OBJECT_CLASS (xmpp_connection_parent_class)->dispose (object);
 }
 
@@ -1100,8 +1098,8 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * XmppConnection:password:
    *
    * The account's password, kept for the logins of this connection (a
- * redirect, a new connect) and wiped from memory when the connection is
- * finalized.
+   * redirect, a new connect) and wiped from memory when the connection is
+   * finalized.
    */
   properties[PROP_PASSWORD] =
     g_param_spec_string ("password", NULL, NULL, NULL,

@@ -67,8 +67,6 @@ void xmpp_writer_append_element (GString     *out,
                                  XmppElement *element,
                                  const char  *inherited_ns,
                                  gboolean     stream_prefix_bound);
-void xmpp_writer_append_text (GString    *out,
-                              const char *text);
 void xmpp_writer_append_attribute_value (GString    *out,
                                          const char *value);
 

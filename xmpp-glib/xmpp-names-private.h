@@ -23,9 +23,6 @@ xmpp_name_is_known (const char *name)
   return name >= xmpp_known_names && name < xmpp_known_names + xmpp_known_names_size;
 }
 
-/* The well-known copy of @name, or NULL if it is not one. */
-const char *xmpp_name_lookup_known (const char *name);
-
 /* A name for @name: the well-known copy, or a new reference to an
  * interned GRefString. */
 char *xmpp_name_new (const char *name);

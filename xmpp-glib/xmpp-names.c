@@ -70,16 +70,10 @@ known_table (void)
   return table;
 }
 
-const char *
-xmpp_name_lookup_known (const char *name)
-{
-  return g_hash_table_lookup (known_table (), name);
-}
-
 char *
 xmpp_name_new (const char *name)
 {
-  const char *known = xmpp_name_lookup_known (name);
+  const char *known = g_hash_table_lookup (known_table (), name);
 
   return known != NULL ? (char *) known : g_ref_string_new_intern (name);
 }

@@ -27,7 +27,7 @@ G_BEGIN_DECLS
  * recommends and most servers use, the exchange fails with
  * XMPP_SASL_ERROR_MECHANISM_TOO_WEAK: the stored keys would be cheap to
  * attack. Above the maximum it fails with XMPP_SASL_ERROR_PROTOCOL: the
- * hashing runs inside xmpp_sasl_client_step(), on the caller's thread, and
+ * hashing runs inside xmpp_sasl_client_receive(), on the caller's thread, and
  * a million rounds take 0.4 s (SHA-1) to 0.9 s (SHA-256) on a fast core. */
 #define XMPP_SASL_SCRAM_MIN_ITERATIONS 4096
 #define XMPP_SASL_SCRAM_MAX_ITERATIONS 1000000
@@ -104,24 +104,13 @@ void xmpp_sasl_client_set_channel_binding (XmppSaslClient      *self,
  * names from <mechanisms/>), and gives the <auth/> element to send, with
  * its initial response. @channel_bindings are the types the server lists
  * in XEP-0440 <sasl-channel-binding/>, or NULL when it sent none: a -PLUS
- * mechanism is then only used with a type from that list. Fails with
+ * mechanism is only used with a type from that list, or without a list
+ * with tls-unique under TLS 1.2. Fails with
  * XMPP_SASL_ERROR_NO_MECHANISM when nothing fits. */
 XmppElement *xmpp_sasl_client_start (XmppSaslClient     *self,
                                      const char * const *mechanisms,
                                      const char * const *channel_bindings,
                                      GError            **error);
-
-/* Answers a <challenge/> with a <response/>. */
-XmppElement *xmpp_sasl_client_step (XmppSaslClient *self,
-                                    XmppElement    *challenge,
-                                    GError        **error);
-
-/* Takes the server's <success/>, checking its additional data: TRUE only
- * when the mechanism has completed, which for SCRAM means the server's
- * signature verified. */
-gboolean xmpp_sasl_client_succeed (XmppSaslClient *self,
-                                   XmppElement    *success,
-                                   GError        **error);
 
 /* Takes any element in the SASL namespace the server sends after <auth/>:
  * <challenge/> (CONTINUE, *reply set to the <response/>), <success/>

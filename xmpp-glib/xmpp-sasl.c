@@ -750,7 +750,8 @@ xmpp_sasl_client_start (XmppSaslClient     *self,
   return auth;
 }
 
-XmppElement *
+/* Answers a <challenge/> with a <response/>. */
+static XmppElement *
 xmpp_sasl_client_step (XmppSaslClient *self,
                        XmppElement    *challenge,
                        GError        **error)
@@ -802,7 +803,10 @@ xmpp_sasl_client_step (XmppSaslClient *self,
   return response;
 }
 
-gboolean
+/* Takes the server's <success/>, checking its additional data: TRUE only
+ * when the mechanism has completed, which for SCRAM means the server's
+ * signature verified. */
+static gboolean
 xmpp_sasl_client_succeed (XmppSaslClient *self,
                           XmppElement    *success,
                           GError        **error)

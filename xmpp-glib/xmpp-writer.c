@@ -86,13 +86,6 @@ append_escaped (GString    *out,
 }
 
 void
-xmpp_writer_append_text (GString    *out,
-                         const char *text)
-{
-  append_escaped (out, text, FALSE);
-}
-
-void
 xmpp_writer_append_attribute_value (GString    *out,
                                     const char *value)
 {
