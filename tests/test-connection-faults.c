@@ -836,6 +836,46 @@ test_bind_conflict (Fixture       *f,
   close_sync (f);
 }
 
+static void
+collect_received (XmppConnection *connection,
+                  const char     *text,
+                  gpointer        user_data)
+{
+  GString *received = user_data;
+
+  g_assert_true (g_utf8_validate (text, -1, NULL));
+  g_string_append (received, text);
+}
+
+static void
+count_message (XmppConnection *connection,
+               XmppStanza     *message,
+               gpointer        user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+test_xml_received_utf8 (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GString) received = g_string_new (NULL);
+  guint messages = 0;
+
+  g_test_summary ("Bytes that arrive one at a time, splitting multi-byte characters, reach "
+                  "xml-received as whole UTF-8 and in full.");
+
+  login (f, FALSE);
+  g_signal_connect (f->connection, "xml-received", G_CALLBACK (collect_received), received);
+  g_signal_connect (f->connection, "message", G_CALLBACK (count_message), &messages);
+  fake_server_trickle (f->server, "<message><body>\xc3\xa9t\xc3\xa9 \xe2\x98\x83 \xf0\x9f\x8c\x8d</body></message>", 5);
+  WAIT_UNTIL (messages == 1);
+  g_assert_nonnull (strstr (received->str, "<body>\xc3\xa9t\xc3\xa9 \xe2\x98\x83 \xf0\x9f\x8c\x8d</body>"));
+  g_signal_handlers_disconnect_by_data (f->connection, received);
+  g_signal_handlers_disconnect_by_data (f->connection, &messages);
+  close_sync (f);
+}
+
 /* ------------------------------------------------------------------ */
 
 /* The openssl program: "--openssl PATH" among the arguments (meson gives
@@ -886,6 +926,7 @@ main (int    argc,
   ADD ("/connection/fake/cancel-closes", test_cancel_closes);
   ADD ("/connection/fake/ready-before-callback", test_ready_before_callback);
   ADD ("/connection/fake/bind-conflict", test_bind_conflict);
+  ADD ("/connection/fake/xml-received-utf8", test_xml_received_utf8);
 
   status = g_test_run ();
   g_clear_pointer (&certificate, fake_certificate_free);

@@ -93,6 +93,8 @@ typedef struct
   GSource *keepalive_source;
   gint64 last_write_time;
   gsize queued_bytes;
+  char received_tail[3];           /* a UTF-8 sequence split by a read */
+  gsize received_tail_len;
   gsize max_queued_bytes;
 } XmppConnectionPrivate;
 

@@ -171,12 +171,42 @@ xmpp_connection_emit_xml_received (XmppConnection *self,
                                    const guint8   *data,
                                    gsize           size)
 {
-  if (g_signal_has_handler_pending (self, signals[SIGNAL_XML_RECEIVED], 0, FALSE))
-    {
-      g_autofree char *text = g_strndup ((const char *) data, size);
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+  g_autoptr(GString) bytes = NULL;
+  g_autofree char *text = NULL;
+  const char *end;
+  gsize tail;
 
-      g_signal_emit (self, signals[SIGNAL_XML_RECEIVED], 0, text);
+  if (!g_signal_has_handler_pending (self, signals[SIGNAL_XML_RECEIVED], 0, FALSE))
+    {
+      priv->received_tail_len = 0;
+      return;
     }
+
+  bytes = g_string_new_len (priv->received_tail, priv->received_tail_len);
+  g_string_append_len (bytes, (const char *) data, size);
+  priv->received_tail_len = 0;
+
+  /* A character split between two reads is held back for the next one,
+   * so that handlers (and the bindings) always get whole UTF-8. */
+  g_utf8_validate_len (bytes->str, bytes->len, &end);
+  tail = bytes->str + bytes->len - end;
+  if (tail > 0 && tail < (gsize) g_utf8_skip[(guchar) *end] && tail <= sizeof priv->received_tail)
+    {
+      gboolean continuations = TRUE;
+
+      for (gsize i = 1; i < tail; i++)
+        continuations &= ((guchar) end[i] & 0xC0) == 0x80;
+      if (continuations && ((guchar) *end & 0xC0) == 0xC0)
+        {
+          memcpy (priv->received_tail, end, tail);
+          priv->received_tail_len = tail;
+          g_string_truncate (bytes, bytes->len - tail);
+        }
+    }
+
+  text = g_utf8_make_valid (bytes->str, bytes->len);
+  g_signal_emit (self, signals[SIGNAL_XML_RECEIVED], 0, text);
 }
 
 void
@@ -1358,7 +1388,9 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * @text: the bytes received, as text
    *
    * Emitted with each chunk read from the server, for debugging. The
-   * chunks are not split at element boundaries.
+   * chunks are not split at element boundaries, but always hold whole
+   * UTF-8 characters: a character split between two reads comes with the
+   * second.
    */
   signals[SIGNAL_XML_RECEIVED] =
     g_signal_new ("xml-received", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
