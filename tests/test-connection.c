@@ -318,6 +318,21 @@ test_iq_errors_and_timeout (gconstpointer data)
   g_assert_cmpstr (xmpp_stanza_get_id (xmpp_stanza_error_get_reply (error)), ==, xmpp_stanza_get_id (unknown));
   g_clear_error (&error);
 
+  /* Bindings reach the same reply through the result. */
+  {
+    g_autoptr(GAsyncResult) result = NULL;
+    XmppStanza *error_reply;
+
+    xmpp_connection_send_iq_async (connection, unknown, 0, NULL, on_async_done, &result);
+    WAIT_UNTIL (result != NULL);
+    g_assert_null (xmpp_connection_send_iq_finish (connection, result, &error));
+    g_assert_true (error->domain == XMPP_STANZA_ERROR);
+    error_reply = xmpp_connection_send_iq_get_error_reply (connection, result);
+    g_assert_true (error_reply == xmpp_stanza_error_get_reply (error));
+    g_assert_cmpstr (xmpp_stanza_get_stanza_type (error_reply), ==, "error");
+    g_clear_error (&error);
+  }
+
   /* A request to our own full JID reaches our handler, which never answers. */
   g_signal_connect (connection, "iq-request::urn:example:silence", G_CALLBACK (swallow_request), &swallowed);
   to_self = xmpp_stanza_new (XMPP_STANZA_KIND_IQ, "get");
@@ -329,6 +344,87 @@ test_iq_errors_and_timeout (gconstpointer data)
   g_assert_cmpuint (swallowed, ==, 1);
 
   close_sync (connection);
+}
+
+typedef struct
+{
+  guint asked;
+  XmppConnectionState state;   /* when it was asked */
+  const char *answer;          /* given from an idle callback */
+} PasswordPrompt;
+
+static gboolean
+give_password (gpointer user_data)
+{
+  XmppConnection *connection = user_data;
+  PasswordPrompt *prompt = g_object_get_data (G_OBJECT (connection), "prompt");
+
+  xmpp_connection_set_password (connection, prompt->answer);
+  return G_SOURCE_REMOVE;
+}
+
+static gboolean
+on_password_needed (XmppConnection *connection,
+                    gpointer        user_data)
+{
+  PasswordPrompt *prompt = user_data;
+
+  prompt->asked++;
+  prompt->state = xmpp_connection_get_state (connection);
+  g_object_set_data (G_OBJECT (connection), "prompt", prompt);
+  /* The answer comes later, as from a dialog or a keyring. */
+  g_timeout_add (200, give_password, connection);
+  return TRUE;
+}
+
+static void
+test_password_needed (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("Without a password, ::password-needed asks for it; the login waits for "
+                  "the answer, and fails with NO_PASSWORD when nobody gives one.");
+
+  {
+    g_autoptr(XmppConnection) connection = new_connection (server, "carol", NULL, TRUE);
+    PasswordPrompt prompt = { 0, 0, "carolpass" };
+
+    /* Shorter than the prompt takes: the timer must not run meanwhile. */
+    xmpp_connection_set_connect_timeout (connection, 5);
+    g_signal_connect (connection, "password-needed", G_CALLBACK (on_password_needed), &prompt);
+    g_assert_true (connect_sync (connection, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (prompt.asked, ==, 1);
+    g_assert_cmpint (prompt.state, ==, XMPP_CONNECTION_STATE_AUTHENTICATING);
+    close_sync (connection);
+
+    /* The password is kept for the next login: no second question. */
+    g_assert_true (connect_sync (connection, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (prompt.asked, ==, 1);
+    close_sync (connection);
+  }
+
+  {
+    g_autoptr(XmppConnection) connection = new_connection (server, "carol", NULL, TRUE);
+    PasswordPrompt prompt = { 0, 0, NULL };
+
+    /* The prompt was dismissed: the answer is no password. */
+    g_signal_connect (connection, "password-needed", G_CALLBACK (on_password_needed), &prompt);
+    g_assert_false (connect_sync (connection, &error));
+    g_assert_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_NO_PASSWORD);
+    g_assert_cmpuint (prompt.asked, ==, 1);
+    g_clear_error (&error);
+  }
+
+  {
+    g_autoptr(XmppConnection) connection = new_connection (server, "carol", NULL, TRUE);
+
+    g_assert_false (connect_sync (connection, &error));
+    g_assert_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_NO_PASSWORD);
+    g_assert_cmpint (xmpp_connection_get_state (connection), ==, XMPP_CONNECTION_STATE_DISCONNECTED);
+  }
 }
 
 static void
@@ -539,6 +635,7 @@ main (int    argc,
         { "untrusted-certificate", test_untrusted_certificate },
         { "mechanisms", test_mechanisms },
         { "iq-errors-and-timeout", test_iq_errors_and_timeout },
+        { "password-needed", test_password_needed },
         { "unhandled-request", test_unhandled_request },
         { "keepalive", test_keepalive },
         { "flow-control", test_flow_control },

@@ -149,7 +149,10 @@ xmpp_connection_handle_iq_reply (XmppConnection *self,
   g_hash_table_remove (priv->pending_iqs, id);
 
   if (!xmpp_stanza_check_error (reply, &error))
-    g_task_return_error (task, error);
+    {
+      g_task_set_task_data (task, xmpp_stanza_ref (reply), (GDestroyNotify) xmpp_stanza_unref);
+      g_task_return_error (task, error);
+    }
   else
     g_task_return_pointer (task, xmpp_stanza_ref (reply), (GDestroyNotify) xmpp_stanza_unref);
   g_object_unref (task);
@@ -316,4 +319,30 @@ xmpp_connection_send_iq_finish (XmppConnection *self,
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/**
+ * xmpp_connection_send_iq_get_error_reply:
+ * @self: a connection
+ * @result: the result given to the callback of
+ *   [method@Xmpp.Connection.send_iq_async]
+ *
+ * Gives the `type='error'` reply that made
+ * [method@Xmpp.Connection.send_iq_finish] fail with a %XMPP_STANZA_ERROR,
+ * for its application-specific condition or other details. It is the
+ * same stanza as [func@Xmpp.StanzaError.get_reply] gives from the error,
+ * for languages whose bindings do not keep a #GError's extra data.
+ *
+ * Returns: (transfer none) (nullable): the error reply, or %NULL if the
+ *   request did not fail with one
+ */
+XmppStanza *
+xmpp_connection_send_iq_get_error_reply (XmppConnection *self,
+                                         GAsyncResult   *result)
+{
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), NULL);
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xmpp_connection_send_iq_async, NULL);
+
+  return g_task_get_task_data (G_TASK (result));
 }

@@ -28,6 +28,7 @@ typedef enum {
   PHASE_NONE,
   PHASE_FEATURES,      /* waiting for <stream:features/> */
   PHASE_STARTTLS,      /* sent <starttls/>, waiting for <proceed/> */
+  PHASE_PASSWORD,      /* waiting for the application's password */
   PHASE_SASL,          /* in a SASL exchange */
   PHASE_BIND,          /* sent the bind request */
   PHASE_SESSION,       /* sent the legacy session request */
@@ -45,6 +46,7 @@ typedef struct
   XmppTlsMode tls_mode;
   GTlsDatabase *tls_database;
   GTlsCertificate *pinned_certificate;
+  GTlsCertificate *tls_certificate;
   char *resource;
   char *sasl_mechanism;
   guint iq_timeout;
@@ -72,6 +74,7 @@ typedef struct
   GTlsCertificateFlags peer_errors;
 
   XmppSaslClient *sasl;
+  XmppElement *login_features;     /* kept while waiting for a password */
   char *bind_id;
   char *session_id;
 
@@ -127,6 +130,13 @@ void xmpp_connection_emit_xml_received (XmppConnection *self,
                                         gsize           size);
 void xmpp_connection_emit_queue_drained (XmppConnection *self);
 
+/* Starts the timer of :connect-timeout anew, or stops it. */
+void xmpp_connection_start_connect_timeout (XmppConnection *self);
+void xmpp_connection_pause_connect_timeout (XmppConnection *self);
+
+/* Emits ::password-needed. Returns: %TRUE if a handler will give it. */
+gboolean xmpp_connection_emit_password_needed (XmppConnection *self);
+
 /* Records the certificate the server presented and what is wrong with
  * it (0: nothing), and notifies the properties. */
 void xmpp_connection_set_peer_certificate (XmppConnection       *self,
@@ -167,6 +177,9 @@ void xmpp_connection_queue_element (XmppConnection *self,
  * emits ::closed once. Takes @error, which is NULL for a clean close. */
 void xmpp_connection_stop (XmppConnection *self,
                            GError         *error);
+
+/* Goes on with the login that waited for a password (PHASE_PASSWORD). */
+void xmpp_connection_continue_login (XmppConnection *self);
 
 /* (Re)starts the whitespace keepalive timer of a ready stream, or stops
  * it when the interval is 0. */

@@ -200,6 +200,7 @@ xmpp_connection_drop_transport (XmppConnection *self)
   priv->bind_retried = FALSE;
   priv->phase = PHASE_NONE;
   g_clear_pointer (&priv->sasl, xmpp_sasl_client_free);
+  g_clear_pointer (&priv->login_features, xmpp_element_unref);
 }
 
 /* Ends the session: drops the transport, fails what waits on it, and
@@ -393,33 +394,70 @@ get_binding (GTlsConnection         *tls,
   return g_byte_array_free_to_bytes (g_steal_pointer (&data));
 }
 
+/* The mechanisms this login may use: the one forced by
+ * :sasl-mechanism; ANONYMOUS for an account address without a localpart;
+ * otherwise SCRAM and PLAIN, and EXTERNAL with a client certificate. */
+static gboolean
+allowed_mechanisms (XmppConnection     *self,
+                    XmppSaslMechanism  *allowed,
+                    GError            **error)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+
+  if (priv->sasl_mechanism != NULL)
+    {
+      *allowed = xmpp_sasl_mechanism_from_name (priv->sasl_mechanism);
+      if (*allowed == 0)
+        {
+          g_set_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_NO_MECHANISM,
+                       _("The SASL mechanism %s is not supported"), priv->sasl_mechanism);
+          return FALSE;
+        }
+    }
+  else if (xmpp_jid_get_localpart (priv->jid) == NULL)
+    *allowed = XMPP_SASL_MECHANISM_ANONYMOUS;
+  else
+    {
+      *allowed = XMPP_SASL_MECHANISMS_DEFAULT;
+      if (priv->tls_certificate != NULL)
+        *allowed |= XMPP_SASL_MECHANISM_EXTERNAL;
+    }
+  return TRUE;
+}
+
+/* Whether the login must have a password: not when the server offers a
+ * mechanism that needs none, or when there is one already. */
+static gboolean
+needs_password (XmppConnection     *self,
+                XmppSaslMechanism   allowed,
+                const char * const *offered)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  const XmppSaslMechanism passwordless = XMPP_SASL_MECHANISM_EXTERNAL | XMPP_SASL_MECHANISM_ANONYMOUS;
+
+  if (priv->password != NULL || (allowed & ~passwordless) == 0)
+    return FALSE;
+  for (guint i = 0; offered[i] != NULL; i++)
+    if ((xmpp_sasl_mechanism_from_name (offered[i]) & allowed & passwordless) != 0)
+      return FALSE;
+  return TRUE;
+}
+
 /* Creates the SASL client for this login and gives the <auth/> that
  * starts it. */
 static XmppElement *
-start_sasl (XmppConnection *self,
-            XmppElement    *features,
-            GError        **error)
+start_sasl (XmppConnection     *self,
+            XmppSaslMechanism   allowed,
+            const char * const *mechanisms,
+            const char * const *bindings,
+            GError            **error)
 {
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
-  g_auto(GStrv) mechanisms = NULL;
-  g_auto(GStrv) bindings = NULL;
 
   g_clear_pointer (&priv->sasl, xmpp_sasl_client_free);
   priv->sasl = xmpp_sasl_client_new (xmpp_jid_get_localpart (priv->jid), priv->password, NULL,
                                      "xmpp", xmpp_jid_get_domainpart (priv->jid), priv->secured);
-
-  if (priv->sasl_mechanism != NULL)
-    {
-      XmppSaslMechanism forced = xmpp_sasl_mechanism_from_name (priv->sasl_mechanism);
-
-      if (forced == 0)
-        {
-          g_set_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_NO_MECHANISM,
-                       _("The SASL mechanism %s is not supported"), priv->sasl_mechanism);
-          return NULL;
-        }
-      xmpp_sasl_client_set_allowed_mechanisms (priv->sasl, forced);
-    }
+  xmpp_sasl_client_set_allowed_mechanisms (priv->sasl, allowed);
 
   if (priv->secured && G_IS_TLS_CONNECTION (priv->stream))
     {
@@ -431,9 +469,81 @@ start_sasl (XmppConnection *self,
                                             unique, exporter);
     }
 
+  return xmpp_sasl_client_start (priv->sasl, mechanisms, bindings, error);
+}
+
+/* Logs in with the mechanisms @features offers, first asking the
+ * application for a password if the login needs one that is not set. */
+static void
+begin_login (XmppConnection *self,
+             XmppElement    *features)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_auto(GStrv) mechanisms = NULL;
+  g_auto(GStrv) bindings = NULL;
+  g_autoptr(GError) error = NULL;
+  XmppSaslMechanism allowed;
+  XmppElement *auth;
+
+  xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_AUTHENTICATING);
+  if (!allowed_mechanisms (self, &allowed, &error))
+    {
+      xmpp_connection_stop (self, g_steal_pointer (&error));
+      return;
+    }
   xmpp_sasl_parse_features (features, &mechanisms, &bindings);
-  return xmpp_sasl_client_start (priv->sasl, (const char *const *) mechanisms,
-                                 (const char *const *) bindings, error);
+
+  if (needs_password (self, allowed, (const char *const *) mechanisms))
+    {
+      if (!xmpp_connection_emit_password_needed (self))
+        {
+          xmpp_connection_stop (self, g_error_new_literal (XMPP_SASL_ERROR, XMPP_SASL_ERROR_NO_PASSWORD,
+                                                           _("Logging in needs a password, and none was given")));
+          return;
+        }
+      /* A handler may have closed the connection, or connected anew. */
+      if (priv->phase != PHASE_FEATURES || !xmpp_connection_is_active (self))
+        return;
+      if (priv->password == NULL)
+        {
+          priv->phase = PHASE_PASSWORD;
+          priv->login_features = xmpp_element_ref (features);
+          xmpp_connection_pause_connect_timeout (self);
+          return;
+        }
+    }
+
+  auth = start_sasl (self, allowed, (const char *const *) mechanisms,
+                     (const char *const *) bindings, &error);
+  if (auth == NULL)
+    {
+      xmpp_connection_stop (self, g_steal_pointer (&error));
+      return;
+    }
+  g_free (priv->used_mechanism);
+  priv->used_mechanism = g_strdup (xmpp_sasl_client_get_mechanism (priv->sasl));
+  priv->phase = PHASE_SASL;
+  xmpp_connection_queue_element (self, auth);
+  xmpp_element_unref (auth);
+}
+
+void
+xmpp_connection_continue_login (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autoptr(XmppElement) features = g_steal_pointer (&priv->login_features);
+
+  g_return_if_fail (priv->phase == PHASE_PASSWORD);
+
+  if (priv->password == NULL)
+    {
+      xmpp_connection_stop (self, g_error_new_literal (XMPP_SASL_ERROR, XMPP_SASL_ERROR_NO_PASSWORD,
+                                                       _("Logging in needs a password, and none was given")));
+      return;
+    }
+  priv->phase = PHASE_FEATURES;
+  xmpp_connection_start_connect_timeout (self);
+  begin_login (self, features);
 }
 
 static void
@@ -465,20 +575,7 @@ handle_features (XmppConnection *self,
 
   if (!priv->authenticated)
     {
-      XmppElement *auth;
-
-      xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_AUTHENTICATING);
-      auth = start_sasl (self, features, &error);
-      if (auth == NULL)
-        {
-          xmpp_connection_stop (self, g_steal_pointer (&error));
-          return;
-        }
-      g_free (priv->used_mechanism);
-      priv->used_mechanism = g_strdup (xmpp_sasl_client_get_mechanism (priv->sasl));
-      priv->phase = PHASE_SASL;
-      xmpp_connection_queue_element (self, auth);
-      xmpp_element_unref (auth);
+      begin_login (self, features);
       return;
     }
 
@@ -828,6 +925,8 @@ start_tls (XmppConnection *self)
     }
   if (priv->tls_database != NULL)
     g_tls_connection_set_database (G_TLS_CONNECTION (tls), priv->tls_database);
+  if (priv->tls_certificate != NULL)
+    g_tls_connection_set_certificate (G_TLS_CONNECTION (tls), priv->tls_certificate);
   if (priv->direct_tls)
     g_tls_connection_set_advertised_protocols (G_TLS_CONNECTION (tls), alpn);
   g_signal_connect_object (tls, "accept-certificate", G_CALLBACK (on_accept_certificate), self, 0);

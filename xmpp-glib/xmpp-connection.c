@@ -69,6 +69,7 @@ enum
   PROP_TLS_MODE,
   PROP_TLS_DATABASE,
   PROP_PINNED_CERTIFICATE,
+  PROP_TLS_CERTIFICATE,
   PROP_RESOURCE,
   PROP_SASL_MECHANISM,
   PROP_IQ_TIMEOUT,
@@ -96,6 +97,7 @@ enum
   SIGNAL_XML_RECEIVED,
   SIGNAL_XML_SENT,
   SIGNAL_QUEUE_DRAINED,
+  SIGNAL_PASSWORD_NEEDED,
   N_SIGNALS
 };
 
@@ -156,6 +158,15 @@ xmpp_connection_emit_closed (XmppConnection *self,
                              const GError   *error)
 {
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0, error);
+}
+
+gboolean
+xmpp_connection_emit_password_needed (XmppConnection *self)
+{
+  gboolean handled = FALSE;
+
+  g_signal_emit (self, signals[SIGNAL_PASSWORD_NEEDED], 0, &handled);
+  return handled;
 }
 
 void
@@ -279,6 +290,30 @@ on_connect_timeout (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
+void
+xmpp_connection_start_connect_timeout (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+
+  xmpp_connection_pause_connect_timeout (self);
+  if (priv->connect_timeout == 0)
+    return;
+  priv->connect_timeout_source = g_timeout_source_new_seconds (priv->connect_timeout);
+  g_source_set_callback (priv->connect_timeout_source, on_connect_timeout, self, NULL);
+  g_source_attach (priv->connect_timeout_source, priv->context);
+}
+
+void
+xmpp_connection_pause_connect_timeout (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+
+  if (priv->connect_timeout_source == NULL)
+    return;
+  g_source_destroy (priv->connect_timeout_source);
+  g_clear_pointer (&priv->connect_timeout_source, g_source_unref);
+}
+
 /* Runs from a cancellable source in the connection's context, never
  * inside the cancellable's own signal emission. */
 static gboolean
@@ -343,12 +378,7 @@ xmpp_connection_connect_async (XmppConnection      *self,
   g_clear_pointer (&priv->bound_jid, xmpp_jid_unref);
   xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_CONNECTING);
 
-  if (priv->connect_timeout > 0)
-    {
-      priv->connect_timeout_source = g_timeout_source_new_seconds (priv->connect_timeout);
-      g_source_set_callback (priv->connect_timeout_source, on_connect_timeout, self, NULL);
-      g_source_attach (priv->connect_timeout_source, priv->context);
-    }
+  xmpp_connection_start_connect_timeout (self);
   if (cancellable != NULL)
     {
       priv->connect_cancel_source = g_cancellable_source_new (cancellable);
@@ -699,6 +729,32 @@ xmpp_connection_get_jid (XmppConnection *self)
 }
 
 /**
+ * xmpp_connection_set_password:
+ * @self: a connection
+ * @password: (nullable): the account's password
+ *
+ * Sets the password of the account, wiping the previous one from memory.
+ * While a login waits for a password after
+ * [signal@Xmpp.Connection::password-needed], this gives it and the login
+ * goes on; %NULL then fails the attempt with %XMPP_SASL_ERROR_NO_PASSWORD.
+ */
+void
+xmpp_connection_set_password (XmppConnection *self,
+                              const char     *password)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+
+  g_return_if_fail (XMPP_IS_CONNECTION (self));
+
+  if (priv->password != NULL)
+    explicit_bzero (priv->password, strlen (priv->password));
+  g_free (priv->password);
+  priv->password = g_strdup (password);
+  if (priv->phase == PHASE_PASSWORD)
+    xmpp_connection_continue_login (self);
+}
+
+/**
  * xmpp_connection_get_bound_jid:
  * @self: a connection
  *
@@ -959,6 +1015,23 @@ DEFINE_OBJECT_PROPERTY (GTlsDatabase, tls_database, PROP_TLS_DATABASE)
 DEFINE_OBJECT_PROPERTY (GTlsCertificate, pinned_certificate, PROP_PINNED_CERTIFICATE)
 
 /**
+ * xmpp_connection_get_tls_certificate:
+ * @self: a connection
+ *
+ * Gives the client certificate presented to the server.
+ *
+ * Returns: (transfer none) (nullable): the certificate, or %NULL
+ */
+/**
+ * xmpp_connection_set_tls_certificate:
+ * @self: a connection
+ * @certificate: (nullable): a certificate with its private key, or %NULL
+ *
+ * Sets [property@Xmpp.Connection:tls-certificate].
+ */
+DEFINE_OBJECT_PROPERTY (GTlsCertificate, tls_certificate, PROP_TLS_CERTIFICATE)
+
+/**
  * xmpp_connection_get_tls_mode:
  * @self: a connection
  *
@@ -1012,6 +1085,7 @@ xmpp_connection_get_property (GObject    *object,
     case PROP_TLS_MODE: g_value_set_enum (value, priv->tls_mode); break;
     case PROP_TLS_DATABASE: g_value_set_object (value, priv->tls_database); break;
     case PROP_PINNED_CERTIFICATE: g_value_set_object (value, priv->pinned_certificate); break;
+    case PROP_TLS_CERTIFICATE: g_value_set_object (value, priv->tls_certificate); break;
     case PROP_RESOURCE: g_value_set_string (value, priv->resource); break;
     case PROP_SASL_MECHANISM: g_value_set_string (value, priv->sasl_mechanism); break;
     case PROP_IQ_TIMEOUT: g_value_set_uint (value, priv->iq_timeout); break;
@@ -1044,16 +1118,16 @@ xmpp_connection_set_property (GObject      *object,
       if (priv->jid != NULL && priv->resource == NULL)
         priv->resource = g_strdup (xmpp_jid_get_resourcepart (priv->jid));
       break;
-    case PROP_PASSWORD:
-      g_clear_pointer (&priv->password, g_free);
-      priv->password = g_value_dup_string (value);
-      break;
+    case PROP_PASSWORD: xmpp_connection_set_password (self, g_value_get_string (value)); break;
     case PROP_HOST: xmpp_connection_set_host (self, g_value_get_string (value)); break;
     case PROP_PORT: xmpp_connection_set_port (self, g_value_get_uint (value)); break;
     case PROP_TLS_MODE: xmpp_connection_set_tls_mode (self, g_value_get_enum (value)); break;
     case PROP_TLS_DATABASE: xmpp_connection_set_tls_database (self, g_value_get_object (value)); break;
     case PROP_PINNED_CERTIFICATE:
       xmpp_connection_set_pinned_certificate (self, g_value_get_object (value));
+      break;
+    case PROP_TLS_CERTIFICATE:
+      xmpp_connection_set_tls_certificate (self, g_value_get_object (value));
       break;
     case PROP_RESOURCE: xmpp_connection_set_resource (self, g_value_get_string (value)); break;
     case PROP_SASL_MECHANISM: xmpp_connection_set_sasl_mechanism (self, g_value_get_string (value)); break;
@@ -1089,6 +1163,7 @@ xmpp_connection_finalize (GObject *object)
   g_clear_pointer (&priv->host, g_free);
   g_clear_object (&priv->tls_database);
   g_clear_object (&priv->pinned_certificate);
+  g_clear_object (&priv->tls_certificate);
   g_clear_object (&priv->peer_certificate);
   g_clear_pointer (&priv->resource, g_free);
   g_clear_pointer (&priv->sasl_mechanism, g_free);
@@ -1128,12 +1203,14 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * XmppConnection:password:
    *
    * The account's password, kept for the logins of this connection (a
-   * redirect, a new connect) and wiped from memory when the connection is
-   * finalized.
+   * redirect, a new connect) and wiped from memory when it is replaced or
+   * the connection is finalized. It cannot be read back. When it is
+   * %NULL and a login needs one,
+   * [signal@Xmpp.Connection::password-needed] asks for it.
    */
   properties[PROP_PASSWORD] =
     g_param_spec_string ("password", NULL, NULL, NULL,
-                         G_PARAM_WRITABLE | G_PARAM_CONSTRUCT_ONLY | G_PARAM_STATIC_STRINGS);
+                         G_PARAM_WRITABLE | G_PARAM_STATIC_STRINGS);
 
   /**
    * XmppConnection:host:
@@ -1182,6 +1259,17 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    */
   properties[PROP_PINNED_CERTIFICATE] =
     g_param_spec_object ("pinned-certificate", NULL, NULL, G_TYPE_TLS_CERTIFICATE,
+                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * XmppConnection:tls-certificate:
+   *
+   * A client certificate, with its private key, to present in the TLS
+   * handshake. When the server then offers SASL `EXTERNAL` (XEP-0178), the
+   * connection logs in with the certificate, and needs no password.
+   */
+  properties[PROP_TLS_CERTIFICATE] =
+    g_param_spec_object ("tls-certificate", NULL, NULL, G_TYPE_TLS_CERTIFICATE,
                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
   /**
@@ -1416,6 +1504,26 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
   signals[SIGNAL_QUEUE_DRAINED] =
     g_signal_new ("queue-drained", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
+
+  /**
+   * XmppConnection::password-needed:
+   * @self: the connection
+   *
+   * Emitted when a login needs a password and
+   * [property@Xmpp.Connection:password] is not set, for example to ask the
+   * user or a keyring. A handler that will give the password returns
+   * %TRUE and calls [method@Xmpp.Connection.set_password], at once or
+   * later; the login waits meanwhile, and
+   * [property@Xmpp.Connection:connect-timeout] does not run. Cancelling
+   * the connect call gives up. When no handler returns %TRUE, connecting
+   * fails with %XMPP_SASL_ERROR_NO_PASSWORD.
+   *
+   * Returns: %TRUE if the handler will set the password
+   */
+  signals[SIGNAL_PASSWORD_NEEDED] =
+    g_signal_new ("password-needed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  G_STRUCT_OFFSET (XmppConnectionClass, password_needed),
+                  g_signal_accumulator_true_handled, NULL, NULL, G_TYPE_BOOLEAN, 0);
 }
 
 static void

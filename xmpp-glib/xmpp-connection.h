@@ -123,6 +123,8 @@ G_DECLARE_DERIVABLE_TYPE (XmppConnection, xmpp_connection, XMPP, CONNECTION, GOb
  * @ready: default handler of [signal@Xmpp.Connection::ready]: the stream
  *   is bound and stanzas may flow; a subclass starts its session here
  * @closed: default handler of [signal@Xmpp.Connection::closed]
+ * @password_needed: class handler of
+ *   [signal@Xmpp.Connection::password-needed]
  *
  * The class of [class@Xmpp.Connection], for subclasses such as the
  * instant-messaging connection.
@@ -135,9 +137,10 @@ struct _XmppConnectionClass
                   XmppJid        *jid);
   void (*closed) (XmppConnection *self,
                   const GError   *error);
+  gboolean (*password_needed) (XmppConnection *self);
 
   /*< private >*/
-  gpointer padding[12];
+  gpointer padding[11];
 };
 
 XMPP_AVAILABLE_IN_ALL
@@ -194,6 +197,13 @@ XmppStanza *xmpp_connection_send_iq_finish (XmppConnection *self,
                                             GError        **error);
 
 XMPP_AVAILABLE_IN_ALL
+XmppStanza *xmpp_connection_send_iq_get_error_reply (XmppConnection *self,
+                                                     GAsyncResult   *result);
+
+XMPP_AVAILABLE_IN_ALL
+void xmpp_connection_set_password (XmppConnection *self,
+                                   const char     *password);
+XMPP_AVAILABLE_IN_ALL
 XmppJid *xmpp_connection_get_jid (XmppConnection *self);
 XMPP_AVAILABLE_IN_ALL
 XmppJid *xmpp_connection_get_bound_jid (XmppConnection *self);
@@ -224,6 +234,11 @@ GTlsCertificate *xmpp_connection_get_pinned_certificate (XmppConnection *self);
 XMPP_AVAILABLE_IN_ALL
 void xmpp_connection_set_pinned_certificate (XmppConnection  *self,
                                              GTlsCertificate *certificate);
+XMPP_AVAILABLE_IN_ALL
+GTlsCertificate *xmpp_connection_get_tls_certificate (XmppConnection *self);
+XMPP_AVAILABLE_IN_ALL
+void xmpp_connection_set_tls_certificate (XmppConnection  *self,
+                                          GTlsCertificate *certificate);
 XMPP_AVAILABLE_IN_ALL
 GTlsCertificate *xmpp_connection_get_peer_certificate (XmppConnection *self);
 XMPP_AVAILABLE_IN_ALL

@@ -58,6 +58,8 @@ G_BEGIN_DECLS
  * @XMPP_SASL_ERROR_PROTOCOL: the server broke the exchange: invalid
  *   base64, a malformed or oversized challenge, too many rounds, an
  *   element out of place
+ * @XMPP_SASL_ERROR_NO_PASSWORD: logging in needs a password, and none was
+ *   set or given through [signal@Xmpp.Connection::password-needed]
  * @XMPP_SASL_ERROR_UNDEFINED: a condition this library does not know, a
  *   `<failure/>` without a condition, or a failure inside the SASL
  *   implementation itself
@@ -80,6 +82,7 @@ typedef enum {
   XMPP_SASL_ERROR_NO_MECHANISM,
   XMPP_SASL_ERROR_SERVER_SIGNATURE,
   XMPP_SASL_ERROR_PROTOCOL,
+  XMPP_SASL_ERROR_NO_PASSWORD,
   XMPP_SASL_ERROR_UNDEFINED,
 } XmppSaslError;
 
