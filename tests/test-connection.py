@@ -52,7 +52,8 @@ class ConnectionTest(unittest.TestCase):
         connection = Xmpp.Connection.new(jid, password)
         connection.props.host = self.server['XMPP_HOST']
         connection.props.port = int(self.server['XMPP_C2S_PORT'])
-        connection.props.tls_database = Gio.TlsFileDatabase.new(self.server['XMPP_CA_FILE'])
+        self.database = Gio.TlsFileDatabase.new(self.server['XMPP_CA_FILE'])
+        connection.props.tls_database = self.database
         return connection
 
     def test_login_and_iq(self):
@@ -111,6 +112,33 @@ class ConnectionTest(unittest.TestCase):
 
         for c in (alice, bob):
             c.close_finish(self.wait(lambda cb, c=c: c.close_async(None, cb)))
+
+    def test_password_needed_and_error_reply(self):
+        connection = self.new_connection('carol', None)
+        asked = []
+
+        def on_password_needed(conn):
+            asked.append(conn.props.state)
+            GLib.timeout_add(100, lambda: conn.set_password('carolpass'))
+            return True
+
+        connection.connect('password-needed', on_password_needed)
+        result = self.wait(lambda cb: connection.connect_async(None, cb))
+        self.assertTrue(connection.connect_finish(result))
+        self.assertEqual(asked, [Xmpp.ConnectionState.AUTHENTICATING])
+
+        iq = Xmpp.Stanza.new(Xmpp.StanzaKind.IQ, 'get')
+        iq.get_element().add_child_new('query', 'urn:example:unknown')
+        result = self.wait(lambda cb: connection.send_iq_async(iq, 0, None, cb))
+        with self.assertRaises(GLib.Error) as ctx:
+            connection.send_iq_finish(result)
+        self.assertTrue(ctx.exception.matches(Xmpp.stanza_error_quark(), ctx.exception.code))
+        reply = connection.send_iq_get_error_reply(result)
+        self.assertEqual(reply.get_stanza_type(), 'error')
+        self.assertEqual(reply.get_id(), iq.get_id())
+        self.assertEqual(reply.get_error_condition(), Xmpp.StanzaError(ctx.exception.code))
+
+        connection.close_finish(self.wait(lambda cb: connection.close_async(None, cb)))
 
 
 if __name__ == '__main__':
