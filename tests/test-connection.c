@@ -6,61 +6,9 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xmpp-glib/xmpp-glib.h>
-
-#define WAIT_UNTIL(cond) \
-  G_STMT_START { while (!(cond)) g_main_context_iteration (NULL, TRUE); } G_STMT_END
-
-typedef struct
-{
-  const char *name;        /* "prosody" or "ejabberd" */
-  char *host;
-  guint c2s_port;
-  guint tls_port;
-  char *domain;
-  char *ca_file;
-  int pid;
-} Server;
+#include "server-env.h"
 
 static Server servers[2] = { { .name = "prosody" }, { .name = "ejabberd" } };
-
-static gboolean
-load_server (Server *server)
-{
-  const char *var = g_str_equal (server->name, "prosody") ? "XMPP_PROSODY_ENV" : "XMPP_EJABBERD_ENV";
-  const char *path = g_getenv (var);
-  g_autofree char *contents = NULL;
-  g_auto(GStrv) lines = NULL;
-
-  if (path == NULL || !g_file_get_contents (path, &contents, NULL, NULL))
-    return FALSE;
-
-  lines = g_strsplit (contents, "\n", -1);
-  for (guint i = 0; lines[i] != NULL; i++)
-    {
-      g_auto(GStrv) kv = g_strsplit (lines[i], "=", 2);
-      g_autofree char *value = NULL;
-
-      if (kv[0] == NULL || kv[1] == NULL)
-        continue;
-      value = g_shell_unquote (kv[1], NULL);
-      if (value == NULL)
-        continue;
-      if (g_str_equal (kv[0], "XMPP_HOST"))
-        server->host = g_strdup (value);
-      else if (g_str_equal (kv[0], "XMPP_DOMAIN"))
-        server->domain = g_strdup (value);
-      else if (g_str_equal (kv[0], "XMPP_C2S_PORT"))
-        server->c2s_port = atoi (value);
-      else if (g_str_equal (kv[0], "XMPP_C2S_TLS_PORT"))
-        server->tls_port = atoi (value);
-      else if (g_str_equal (kv[0], "XMPP_CA_FILE"))
-        server->ca_file = g_strdup (value);
-      else if (g_str_equal (kv[0], "XMPP_PID"))
-        server->pid = atoi (value);
-    }
-  return server->host != NULL && server->domain != NULL && server->c2s_port != 0 && server->ca_file != NULL;
-}
 
 static XmppConnection *
 new_connection (Server     *server,
@@ -68,67 +16,7 @@ new_connection (Server     *server,
                 const char *password,
                 gboolean    trust)
 {
-  g_autofree char *address = g_strdup_printf ("%s@%s", user, server->domain);
-  g_autoptr(XmppJid) jid = xmpp_jid_new (address, NULL);
-  XmppConnection *connection = xmpp_connection_new (jid, password);
-
-  xmpp_connection_set_host (connection, server->host);
-  xmpp_connection_set_port (connection, server->c2s_port);
-  if (trust)
-    {
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (server->ca_file, &error);
-
-      g_assert_no_error (error);
-      xmpp_connection_set_tls_database (connection, database);
-    }
-  return connection;
-}
-
-static void
-on_async_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static gboolean
-connect_sync (XmppConnection *connection,
-              GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  xmpp_connection_connect_async (connection, NULL, on_async_done, &result);
-  WAIT_UNTIL (result != NULL);
-  return xmpp_connection_connect_finish (connection, result, error);
-}
-
-static XmppStanza *
-send_iq_sync (XmppConnection *connection,
-              XmppStanza     *iq,
-              int             timeout,
-              GError        **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  xmpp_connection_send_iq_async (connection, iq, timeout, NULL, on_async_done, &result);
-  WAIT_UNTIL (result != NULL);
-  return xmpp_connection_send_iq_finish (connection, result, error);
-}
-
-static void
-close_sync (XmppConnection *connection)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  xmpp_connection_close_async (connection, NULL, on_async_done, &result);
-  WAIT_UNTIL (result != NULL);
-  g_assert_true (xmpp_connection_close_finish (connection, result, &error));
-  g_assert_no_error (error);
+  return server_new_connection (server, XMPP_TYPE_CONNECTION, user, password, trust);
 }
 
 static void
@@ -643,7 +531,7 @@ main (int    argc,
 
       /* The servers are started by the test wrapper; without them the
        * tests fail rather than skip. */
-      if (!load_server (server))
+      if (!server_load (server))
         g_error ("No %s server: run this test through tests/servers/with-servers", server->name);
 
       /* Channel binding is checked in a run of its own, where GnuTLS is

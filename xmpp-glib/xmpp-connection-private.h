@@ -56,6 +56,7 @@ typedef struct
   XmppConnectionState state;
   Phase phase;
   XmppJid *bound_jid;
+  XmppElement *features;           /* the last <stream:features/> */
   char *used_mechanism;
   gboolean secured;
   gboolean authenticated;

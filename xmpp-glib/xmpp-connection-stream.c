@@ -551,7 +551,9 @@ handle_features (XmppConnection *self,
                  XmppElement    *features)
 {
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
-  g_autoptr(GError) error = NULL;
+
+  g_clear_pointer (&priv->features, xmpp_element_unref);
+  priv->features = xmpp_element_ref (features);
 
   if (!priv->secured && priv->tls_mode != XMPP_TLS_MODE_INSECURE_PLAINTEXT)
     {

@@ -376,6 +376,7 @@ xmpp_connection_connect_async (XmppConnection      *self,
   priv->secured = FALSE;
   priv->authenticated = FALSE;
   g_clear_pointer (&priv->bound_jid, xmpp_jid_unref);
+  g_clear_pointer (&priv->features, xmpp_element_unref);
   xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_CONNECTING);
 
   xmpp_connection_start_connect_timeout (self);
@@ -807,6 +808,27 @@ xmpp_connection_get_used_mechanism (XmppConnection *self)
   return priv->used_mechanism;
 }
 
+/**
+ * xmpp_connection_get_stream_features:
+ * @self: a connection
+ *
+ * Gives the last `<stream:features/>` the server sent. Once the
+ * connection is ready, those are the features of the authenticated
+ * stream, where the server announces what it supports beyond the core,
+ * such as roster versioning or stream management.
+ *
+ * Returns: (transfer none) (nullable): the features element, or %NULL
+ *   before the server sent any
+ */
+XmppElement *
+xmpp_connection_get_stream_features (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), NULL);
+  return priv->features;
+}
+
 static gboolean
 set_string (char       **slot,
             const char  *value)
@@ -1168,6 +1190,7 @@ xmpp_connection_finalize (GObject *object)
   g_clear_pointer (&priv->resource, g_free);
   g_clear_pointer (&priv->sasl_mechanism, g_free);
   g_clear_pointer (&priv->bound_jid, xmpp_jid_unref);
+  g_clear_pointer (&priv->features, xmpp_element_unref);
   g_clear_pointer (&priv->used_mechanism, g_free);
   g_clear_pointer (&priv->bind_id, g_free);
   g_clear_pointer (&priv->session_id, g_free);

@@ -265,5 +265,7 @@ void xmpp_connection_set_connect_timeout (XmppConnection *self,
                                           guint           seconds);
 XMPP_AVAILABLE_IN_ALL
 const char *xmpp_connection_get_used_mechanism (XmppConnection *self);
+XMPP_AVAILABLE_IN_ALL
+XmppElement *xmpp_connection_get_stream_features (XmppConnection *self);
 
 G_END_DECLS

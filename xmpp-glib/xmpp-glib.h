@@ -12,9 +12,14 @@
 #include <xmpp-glib/xmpp-jid.h>
 #include <xmpp-glib/xmpp-element.h>
 #include <xmpp-glib/xmpp-stanza.h>
+#include <xmpp-glib/xmpp-presence.h>
+#include <xmpp-glib/xmpp-message.h>
+#include <xmpp-glib/xmpp-contact.h>
+#include <xmpp-glib/xmpp-roster.h>
 #include <xmpp-glib/xmpp-stream-header.h>
 #include <xmpp-glib/xmpp-parser.h>
 #include <xmpp-glib/xmpp-sasl.h>
 #include <xmpp-glib/xmpp-connection.h>
+#include <xmpp-glib/xmpp-im-connection.h>
 
 #undef __XMPP_GLIB_INSIDE__

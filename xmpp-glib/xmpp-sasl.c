@@ -1,5 +1,6 @@
 /* xmpp-sasl.c: the SASL error domain, and the SASL client of a connection
- * (RFC 6120 §6) built on GNU SASL
+ * (RFC 6120 §6) built on GNU SASL and, for SCRAM-SHA-512, on
+ * xmpp-sasl-scram.c
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -7,6 +8,8 @@
 
 #include <gsasl.h>
 #include <string.h>
+
+#include "xmpp-sasl-scram-private.h"
 
 /* The client drives GSASL one mechanism step per element: the initial
  * response goes into <auth/>, each <challenge/> is one gsasl_step() whose
@@ -17,6 +20,10 @@
  * server's signature matches the one it computed. A <success/> while the
  * mechanism still expects input therefore means the server never proved
  * it knows the password, and is refused.
+ *
+ * GSASL 2.2 has no SCRAM-SHA-512: the client runs SCRAM-SHA-512 and
+ * SCRAM-SHA-512-PLUS through xmpp-sasl-scram.c instead, whose steps answer
+ * like gsasl_step(), so everything said here holds for them too.
  *
  * Channel binding and the GS2 flag. A -PLUS mechanism is used only when
  * the connection gave binding data of a type the TLS version allows (and
@@ -30,14 +37,17 @@
  * against an attacker removing the -PLUS mechanisms from the offer. GSASL
  * 2.2 cannot send "y": handed binding data in a non-PLUS SCRAM session,
  * its first step fails with GSASL_AUTHENTICATION_ERROR (tests/test-sasl.c
- * checks this), so that protection is missing. It matters little over
- * TLS, which already keeps an attacker from rewriting the offer unless
- * the certificate check is broken.
+ * checks this), so that protection is missing there. SCRAM-SHA-512 has
+ * it: xmpp-sasl-scram.c sends "y" when the connection gave binding data
+ * but the server offered no -PLUS mechanism at all. It matters little
+ * over TLS, which already keeps an attacker from rewriting the offer
+ * unless the certificate check is broken.
  *
  * Secrets. The password is kept in one buffer that is wiped when the
  * client is freed. GSASL copies it into its session properties, and SCRAM
  * adds the salted password there; both are wiped in place before the
- * session is finished. GSASL's own temporary buffers are beyond reach. The
+ * session is finished. GSASL's own temporary buffers are beyond reach.
+ * xmpp-sasl-scram.c wipes its own copies and keys (see there). The
  * <auth/> element of PLAIN carries the password in base64: the caller
  * should drop it as soon as it is written. */
 
@@ -124,6 +134,10 @@ static const MechanismInfo mechanism_infos[] = {
   { "ANONYMOUS", XMPP_SASL_MECHANISM_ANONYMOUS, FALSE, FALSE, FALSE, FALSE },
 };
 
+/* The mechanisms xmpp-sasl-scram.c runs instead of GSASL. */
+#define OWN_SCRAM_MECHANISMS \
+  (XMPP_SASL_MECHANISM_SCRAM_SHA_512 | XMPP_SASL_MECHANISM_SCRAM_SHA_512_PLUS)
+
 typedef enum {
   CLIENT_NEW,
   CLIENT_RUNNING,
@@ -147,22 +161,23 @@ struct _XmppSaslClient
 
   Gsasl *gsasl;
   Gsasl_session *session;
+  XmppScram *scram;             /* instead of @session, for OWN_SCRAM_MECHANISMS */
   const MechanismInfo *info;    /* the chosen mechanism */
   const char *binding;          /* static: "tls-unique", "tls-exporter" or NULL */
   char *binding_base64;         /* its data, as GSASL wants it */
 
   ClientState state;
   guint n_challenges;
-  guint n_steps;                /* gsasl_step() calls so far */
-  gboolean mechanism_done;      /* the last step returned GSASL_OK */
+  guint n_steps;                /* mechanism steps so far */
+  gboolean mechanism_done;      /* the last step completed the mechanism */
 };
 
 /* A memset that the compiler cannot drop as a dead store. */
 static void *(*const volatile wipe_memset) (void *, int, size_t) = memset;
 
-static void
-wipe (void  *data,
-      gsize  len)
+void
+xmpp_sasl_wipe (void  *data,
+                gsize  len)
 {
   if (data != NULL && len > 0)
     wipe_memset (data, 0, len);
@@ -172,11 +187,11 @@ static void
 wipe_string (char *string)
 {
   if (string != NULL)
-    wipe (string, strlen (string));
+    xmpp_sasl_wipe (string, strlen (string));
 }
 
-static void
-free_secret (char *string)
+void
+xmpp_sasl_free_secret (char *string)
 {
   wipe_string (string);
   g_free (string);
@@ -188,8 +203,17 @@ free_gsasl_output (char  *output,
 {
   if (output == NULL)
     return;
-  wipe (output, len);
+  xmpp_sasl_wipe (output, len);
   gsasl_free (output);
+}
+
+/* Frees the output of run_step(). */
+static void
+free_output (char  *output,
+             gsize  len)
+{
+  xmpp_sasl_wipe (output, len);
+  g_free (output);
 }
 
 /* Wipes the secrets GSASL copied into the session, then ends it. */
@@ -201,6 +225,7 @@ finish_session (XmppSaslClient *self)
     GSASL_SCRAM_SERVERKEY, GSASL_SCRAM_STOREDKEY,
   };
 
+  g_clear_pointer (&self->scram, xmpp_scram_free);
   if (self->session == NULL)
     return;
   for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
@@ -252,7 +277,7 @@ xmpp_sasl_client_free (XmppSaslClient *self)
   g_clear_pointer (&self->tls_exporter, g_bytes_unref);
   g_free (self->binding_base64);
   g_free (self->authcid);
-  free_secret (self->password);
+  xmpp_sasl_free_secret (self->password);
   g_free (self->authzid);
   g_free (self->service);
   g_free (self->hostname);
@@ -315,6 +340,17 @@ static void client_fail (XmppSaslClient *self,
                          const char     *format,
                          ...) G_GNUC_PRINTF (4, 5);
 
+/* Ends the exchange with @failure, which it takes. */
+static void
+client_fail_with (XmppSaslClient  *self,
+                  GError         **error,
+                  GError          *failure)
+{
+  self->state = CLIENT_FAILED;
+  finish_session (self);
+  g_propagate_error (error, failure);
+}
+
 /* Sets @error and ends the exchange. */
 static void
 client_fail (XmppSaslClient *self,
@@ -330,9 +366,7 @@ client_fail (XmppSaslClient *self,
   message = g_strdup_vprintf (format, args);
   va_end (args);
 
-  self->state = CLIENT_FAILED;
-  finish_session (self);
-  g_set_error_literal (error, XMPP_SASL_ERROR, code, message);
+  client_fail_with (self, error, g_error_new_literal (XMPP_SASL_ERROR, code, message));
 }
 
 /* Picks the channel binding type: the TLS version decides which types are
@@ -418,7 +452,8 @@ choose_mechanism (XmppSaslClient     *self,
         continue;
       if (info->needs_password && (self->password == NULL || self->authcid == NULL))
         continue;
-      if (!gsasl_client_support_p (self->gsasl, info->name))
+      if ((info->flag & OWN_SCRAM_MECHANISMS) == 0 &&
+          !gsasl_client_support_p (self->gsasl, info->name))
         continue;
       return info;
     }
@@ -489,7 +524,7 @@ new_data_element (const char *name,
       char *encoded = g_base64_encode ((const guchar *) data, len);
 
       xmpp_element_set_text (element, encoded);
-      free_secret (encoded);
+      xmpp_sasl_free_secret (encoded);
     }
   else if (equals_if_empty)
     {
@@ -504,6 +539,22 @@ is_base64_char (char c)
   return g_ascii_isalnum (c) || c == '+' || c == '/';
 }
 
+gboolean
+xmpp_sasl_base64_is_valid (const char *text,
+                           gsize       len)
+{
+  gsize padding = 0;
+
+  if (len % 4 != 0)
+    return FALSE;
+  if (len > 0 && text[len - 1] == '=')
+    padding = text[len - 2] == '=' ? 2 : 1;
+  for (gsize i = 0; i < len - padding; i++)
+    if (!is_base64_char (text[i]))
+      return FALSE;
+  return TRUE;
+}
+
 /* Decodes the base64 text of a <challenge/> or <success/>, strictly: only
  * the RFC 4648 alphabet, with padding; "=" and no text are both empty
  * data. Surrounding whitespace is tolerated. */
@@ -514,7 +565,7 @@ decode_data (XmppSaslClient *self,
 {
   const char *text = xmpp_element_get_text (element);
   const char *name = xmpp_element_get_name (element);
-  gsize start = 0, end, padding = 0, decoded_len;
+  gsize start = 0, end, decoded_len;
   g_autofree char *copy = NULL;
   guchar *decoded;
 
@@ -532,15 +583,10 @@ decode_data (XmppSaslClient *self,
   if ((end - start) / 4 * 3 > XMPP_SASL_MAX_CHALLENGE_SIZE + 2)
     goto too_large;
 
-  if ((end - start) % 4 != 0)
+  if (!xmpp_sasl_base64_is_valid (text + start, end - start))
     goto invalid;
-  if (text[end - 1] == '=')
-    padding = text[end - 2] == '=' ? 2 : 1;
-  for (gsize i = start; i < end - padding; i++)
-    if (!is_base64_char (text[i]))
-      goto invalid;
 
-  decoded_len = (end - start) / 4 * 3 - padding;
+  decoded_len = (end - start) / 4 * 3 - (text[end - 1] == '=') - (text[end - 2] == '=');
   if (decoded_len > XMPP_SASL_MAX_CHALLENGE_SIZE)
     goto too_large;
 
@@ -562,7 +608,8 @@ too_large:
 
 /* Refuses a SCRAM server-first message whose iteration count is outside
  * the range the library accepts, before GSASL spends time hashing. A
- * missing or malformed count is left to GSASL's parser. */
+ * missing or malformed count is left to GSASL's parser. (The SCRAM of
+ * xmpp-sasl-scram.c checks the count itself.) */
 static gboolean
 check_scram_iterations (XmppSaslClient *self,
                         GBytes         *server_first,
@@ -575,43 +622,45 @@ check_scram_iterations (XmppSaslClient *self,
 
   for (guint i = 0; attributes[i] != NULL; i++)
     {
-      const char *value;
-      guint64 count = 0;
+      GError *failure = NULL;
 
       if (!g_str_has_prefix (attributes[i], "i="))
         continue;
-      value = attributes[i] + 2;
-      if (*value == '\0' || strspn (value, "0123456789") != strlen (value))
-        {
-          client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
-                       _("The server sent a malformed SCRAM iteration count"));
-          return FALSE;
-        }
-      /* Saturates at G_MAXUINT64, which is above the maximum anyway. */
-      count = g_ascii_strtoull (value, NULL, 10);
-      if (count < XMPP_SASL_SCRAM_MIN_ITERATIONS)
-        {
-          client_fail (self, error, XMPP_SASL_ERROR_MECHANISM_TOO_WEAK,
-                       _("The server hashes the password with %" G_GUINT64_FORMAT
-                         " SCRAM iterations, fewer than the %u required"),
-                       count, (guint) XMPP_SASL_SCRAM_MIN_ITERATIONS);
-          return FALSE;
-        }
-      if (count > XMPP_SASL_SCRAM_MAX_ITERATIONS)
-        {
-          client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
-                       _("The server asks for %" G_GUINT64_FORMAT
-                         " SCRAM iterations, more than the %u allowed"),
-                       count, (guint) XMPP_SASL_SCRAM_MAX_ITERATIONS);
-          return FALSE;
-        }
-      return TRUE;
+      if (xmpp_scram_parse_iterations (attributes[i] + 2, NULL, &failure))
+        return TRUE;
+      client_fail_with (self, error, failure);
+      return FALSE;
     }
   return TRUE;
 }
 
+/* One step of xmpp-sasl-scram.c, whose errors carry their own codes. */
+static gboolean
+run_scram_step (XmppSaslClient *self,
+                const char     *data,
+                gsize           len,
+                char          **output,
+                gsize          *output_len,
+                GError        **error)
+{
+  GError *failure = NULL;
+
+  switch (xmpp_scram_step (self->scram, data, len, output, output_len, &failure))
+    {
+    case XMPP_SCRAM_DONE:
+      self->mechanism_done = TRUE;
+      return TRUE;
+    case XMPP_SCRAM_CONTINUE:
+      return TRUE;
+    case XMPP_SCRAM_FAILED:
+    default:
+      client_fail_with (self, error, failure);
+      return FALSE;
+    }
+}
+
 /* Runs one mechanism step on @input, storing the output in @output
- * (GSASL-allocated, possibly NULL). */
+ * (NULL when empty; free it with free_output()). */
 static gboolean
 run_step (XmppSaslClient *self,
           GBytes         *input,
@@ -621,6 +670,7 @@ run_step (XmppSaslClient *self,
 {
   const char *data = NULL;
   gsize len = 0;
+  char *gsasl_output = NULL;
   size_t out_len = 0;
   int rc;
 
@@ -628,20 +678,23 @@ run_step (XmppSaslClient *self,
     data = g_bytes_get_data (input, &len);
 
   *output = NULL;
-  rc = gsasl_step (self->session, data, len, output, &out_len);
-  *output_len = out_len;
+  *output_len = 0;
   self->n_steps++;
+  if (self->scram != NULL)
+    return run_scram_step (self, data, len, output, output_len, error);
 
-  if (rc == GSASL_OK)
+  rc = gsasl_step (self->session, data, len, &gsasl_output, &out_len);
+  if (rc == GSASL_OK || rc == GSASL_NEEDS_MORE)
     {
-      self->mechanism_done = TRUE;
+      if (rc == GSASL_OK)
+        self->mechanism_done = TRUE;
+      *output = g_memdup2 (gsasl_output, out_len);
+      *output_len = out_len;
+      free_gsasl_output (gsasl_output, out_len);
       return TRUE;
     }
-  if (rc == GSASL_NEEDS_MORE)
-    return TRUE;
 
-  free_gsasl_output (*output, *output_len);
-  *output = NULL;
+  free_gsasl_output (gsasl_output, out_len);
 
   if (self->n_steps == 1)
     client_fail (self, error, XMPP_SASL_ERROR_UNDEFINED,
@@ -675,6 +728,47 @@ check_running (XmppSaslClient *self,
   return FALSE;
 }
 
+/* Starts a GSASL session for the chosen mechanism. */
+static gboolean
+start_gsasl_session (XmppSaslClient  *self,
+                     GError         **error)
+{
+  int rc = gsasl_client_start (self->gsasl, self->info->name, &self->session);
+
+  if (rc == GSASL_OK)
+    return TRUE;
+  self->session = NULL;
+  client_fail (self, error, XMPP_SASL_ERROR_UNDEFINED,
+               _("Could not start %s authentication: %s"),
+               self->info->name, gsasl_strerror (rc));
+  return FALSE;
+}
+
+/* Starts xmpp-sasl-scram.c for SCRAM-SHA-512(-PLUS). Without -PLUS it is
+ * handed the binding data only when the server offers no -PLUS mechanism
+ * at all, so that it sends the GS2 flag "y". */
+static gboolean
+start_own_scram (XmppSaslClient     *self,
+                 const char * const *offered,
+                 GBytes             *binding_data,
+                 GError            **error)
+{
+  g_autoptr(GError) failure = NULL;
+
+  for (guint i = 0; !self->info->plus && offered[i] != NULL; i++)
+    if (g_str_has_suffix (offered[i], "-PLUS"))
+      binding_data = NULL;
+
+  self->scram = xmpp_scram_new (XMPP_SCRAM_SHA_512, self->authcid, self->password,
+                                self->authzid, self->binding, binding_data, &failure);
+  if (self->scram != NULL)
+    return TRUE;
+  client_fail (self, error, XMPP_SASL_ERROR_UNDEFINED,
+               _("Could not start %s authentication: %s"),
+               self->info->name, failure->message);
+  return FALSE;
+}
+
 XmppElement *
 xmpp_sasl_client_start (XmppSaslClient     *self,
                         const char * const *mechanisms,
@@ -688,6 +782,7 @@ xmpp_sasl_client_start (XmppSaslClient     *self,
   char *output = NULL;
   gsize output_len = 0;
   XmppElement *auth;
+  gboolean started;
   int rc;
 
   g_return_val_if_fail (self != NULL, NULL);
@@ -729,15 +824,12 @@ xmpp_sasl_client_start (XmppSaslClient     *self,
       self->binding_base64 = g_base64_encode (data, len);
     }
 
-  rc = gsasl_client_start (self->gsasl, self->info->name, &self->session);
-  if (rc != GSASL_OK)
-    {
-      self->session = NULL;
-      client_fail (self, error, XMPP_SASL_ERROR_UNDEFINED,
-                   _("Could not start %s authentication: %s"),
-                   self->info->name, gsasl_strerror (rc));
-      return NULL;
-    }
+  if ((self->info->flag & OWN_SCRAM_MECHANISMS) != 0)
+    started = start_own_scram (self, mechanisms, binding_data, error);
+  else
+    started = start_gsasl_session (self, error);
+  if (!started)
+    return NULL;
 
   self->state = CLIENT_RUNNING;
   if (!run_step (self, NULL, &output, &output_len, error))
@@ -746,7 +838,7 @@ xmpp_sasl_client_start (XmppSaslClient     *self,
   /* Every mechanism used here sends an initial response, even if empty. */
   auth = new_data_element ("auth", output, output_len, TRUE);
   xmpp_element_set_attribute (auth, "mechanism", self->info->name);
-  free_gsasl_output (output, output_len);
+  free_output (output, output_len);
   return auth;
 }
 
@@ -791,7 +883,7 @@ xmpp_sasl_client_step (XmppSaslClient *self,
     }
 
   /* The first challenge of SCRAM is the server-first message. */
-  if (self->info->scram && self->n_steps == 1 &&
+  if (self->info->scram && self->scram == NULL && self->n_steps == 1 &&
       !check_scram_iterations (self, input, error))
     return NULL;
 
@@ -799,7 +891,7 @@ xmpp_sasl_client_step (XmppSaslClient *self,
     return NULL;
 
   response = new_data_element ("response", output, output_len, FALSE);
-  free_gsasl_output (output, output_len);
+  free_output (output, output_len);
   return response;
 }
 
@@ -841,7 +933,7 @@ xmpp_sasl_client_succeed (XmppSaslClient *self,
         }
       if (!run_step (self, input, &output, &output_len, error))
         return FALSE;
-      free_gsasl_output (output, output_len);
+      free_output (output, output_len);
     }
 
   if (!self->mechanism_done)

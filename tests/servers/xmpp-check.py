@@ -6,7 +6,11 @@ For each server, trusting only its test certificate: alice logs in over
 STARTTLS (required, no SASL before it) and bob over Direct TLS, alice sends
 bob a message and fetches the server's disco#info. Then, over TLS 1.3 (the
 default) and TLS 1.2, both ports must offer the SASL mechanisms the start
-scripts promise, and carol logs in with each of them. Without arguments it
+scripts promise (and not EXTERNAL), and carol logs in with each of them. An
+anonymous client logs in to XMPP_ANON_DOMAIN over both ports, where
+ANONYMOUS must be the only mechanism. On XMPP_C2S_CERT_PORT, alice logs in with SASL EXTERNAL and her
+client certificate (XMPP_CLIENT_CERT) over TLS 1.3 and 1.2, and mallory's
+certificate (XMPP_UNTRUSTED_CLIENT_CERT) is refused. Without arguments it
 checks the servers named by XMPP_PROSODY_ENV and XMPP_EJABBERD_ENV (see
 with-servers). Prints TAP; exits 0 only if every check passed.
 XMPP_CHECK_DEBUG=1 shows slixmpp's log.
@@ -47,14 +51,22 @@ def load_env(path):
 
 
 class Client(ClientXMPP):
-    def __init__(self, env, user, mech=None, tls12=False):
-        password = dict(u.split(':', 1) for u in env['XMPP_USERS'].split())[user]
-        jid = f'{user}@{env["XMPP_DOMAIN"]}/check-{uuid.uuid4().hex[:6]}'
+    """user None: anonymous, on XMPP_ANON_DOMAIN. cert: the name of the
+    ports.env variable of a client certificate (certificate and key in one
+    file), for EXTERNAL."""
+    def __init__(self, env, user, mech=None, tls12=False, cert=None):
+        if user is None:
+            jid, password = env['XMPP_ANON_DOMAIN'], ''
+        else:
+            password = dict(u.split(':', 1) for u in env['XMPP_USERS'].split()).get(user, '')
+            jid = f'{user}@{env["XMPP_DOMAIN"]}/check-{uuid.uuid4().hex[:6]}'
         super().__init__(jid, password, sasl_mech=mech)
         self.env = env
         # Trust the server's test certificate and nothing else.
         self.ssl_context = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
         self.ca_certs = env['XMPP_CA_FILE']
+        if cert:
+            self.certfile = self.keyfile = env[cert]
         if tls12:
             self.ssl_context.maximum_version = ssl.TLSVersion.TLSv1_2
         self.offered = []
@@ -79,8 +91,8 @@ class Client(ClientXMPP):
             self.offered += mechs
         return stanza
 
-    async def login(self, direct_tls=False):
-        port = self.env['XMPP_C2S_TLS_PORT' if direct_tls else 'XMPP_C2S_PORT']
+    async def login(self, direct_tls=False, port_var=None):
+        port = self.env[port_var or ('XMPP_C2S_TLS_PORT' if direct_tls else 'XMPP_C2S_PORT')]
         self.connect((self.env['XMPP_HOST'], int(port)),
                      use_ssl=direct_tls, force_starttls=not direct_tls)
         try:
@@ -134,7 +146,7 @@ async def check_server(env):
             carol = Client(env, 'carol', tls12=tls12)
             error = await carol.login(direct_tls)
             ok = (error is None and carol.socket.version() == version
-                  and set(expected) <= set(carol.offered))
+                  and set(expected) <= set(carol.offered) and 'EXTERNAL' not in carol.offered)
             report(ok, f'{name}: {port} {version} offers {" ".join(carol.offered)}'
                    + (f' ({error})' if error else ''))
             await carol.logout()
@@ -153,9 +165,45 @@ async def check_server(env):
                + (f': {", ".join(wrong)}' if wrong else ''))
 
 
+async def check_anonymous(env):
+    name, domain = env['XMPP_SERVER'], env['XMPP_ANON_DOMAIN']
+    for direct_tls, port in [(False, 'STARTTLS'), (True, 'Direct TLS')]:
+        anon = Client(env, None)
+        error = await anon.login(direct_tls)
+        jid = anon.boundjid
+        ok = (error is None and anon.offered == ['ANONYMOUS']
+              and jid.domain == domain and bool(jid.user))
+        report(ok, f'{name}: anonymous login to {domain} over {port} as {jid.full or "-"}'
+               f' (offered {" ".join(anon.offered)}){f" ({error})" if error else ""}')
+        await anon.logout()
+
+
+async def check_external(env):
+    name = env['XMPP_SERVER']
+    for tls12 in (False, True):
+        alice = Client(env, 'alice', mech='EXTERNAL', tls12=tls12, cert='XMPP_CLIENT_CERT')
+        error = await alice.login(port_var='XMPP_C2S_CERT_PORT')
+        ok = (error is None and 'EXTERNAL' in alice.offered
+              and alice.boundjid.bare == f'alice@{env["XMPP_DOMAIN"]}')
+        version = alice.socket.version() if alice.socket else '-'
+        report(ok, f'{name}: alice logs in with EXTERNAL and her certificate ({version}, '
+               f'bound {alice.boundjid.full or "-"}; offered {" ".join(alice.offered)})'
+               + (f' ({error})' if error else ''))
+        await alice.logout()
+    mallory = Client(env, 'mallory', mech='EXTERNAL', cert='XMPP_UNTRUSTED_CLIENT_CERT')
+    error = await mallory.login(port_var='XMPP_C2S_CERT_PORT')
+    await mallory.logout()
+    report(error == 'auth failed' and 'EXTERNAL' in mallory.offered,
+           f'{name}: EXTERNAL with a certificate from an untrusted CA is refused'
+           f' ({error or "accepted"}; offered {" ".join(mallory.offered)})')
+
+
 async def main(paths):
     for path in paths:
-        await check_server(load_env(path))
+        env = load_env(path)
+        await check_server(env)
+        await check_anonymous(env)
+        await check_external(env)
 
 
 if __name__ == '__main__':

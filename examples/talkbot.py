@@ -1,0 +1,158 @@
+#!/usr/bin/python3
+# A bot that answers every message with a line from a file, through
+# introspection.
+#
+# Usage: talkbot.py [--host HOST] [--port PORT] [--ca-file FILE]
+#                   [--max-replies N] JID LINES-FILE
+# The password is read from the XMPP_PASSWORD environment variable.
+#
+#   talkbot.py bot@example.com examples/talkbot-lines.txt
+#
+# The bot logs in and shows itself online. It answers each chat or normal
+# message that has a body with a random line of LINES-FILE (empty lines are
+# skipped), in the same conversation thread, and prints what it answered.
+# It approves every subscription request and subscribes back. It runs until
+# interrupted (SIGINT or SIGTERM), or until it has sent N replies with
+# --max-replies, then closes the stream.
+#
+# SPDX-License-Identifier: LGPL-2.1-or-later
+
+import argparse
+import os
+import random
+import signal
+import sys
+
+import gi
+gi.require_version('Xmpp', '1.0')
+from gi.repository import Gio, GLib, Xmpp  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument('--host')
+    parser.add_argument('--port', type=int, default=0)
+    parser.add_argument('--ca-file')
+    parser.add_argument('--max-replies', type=int, default=0, metavar='N',
+                        help='stop after N replies')
+    parser.add_argument('jid')
+    parser.add_argument('lines_file', metavar='LINES-FILE')
+    args = parser.parse_args()
+
+    try:
+        with open(args.lines_file, encoding='utf-8') as f:
+            lines = [line.strip() for line in f if line.strip()]
+    except (OSError, UnicodeDecodeError) as e:
+        print(e, file=sys.stderr)
+        return 2
+    if not lines:
+        print(f'{args.lines_file} has nothing to say', file=sys.stderr)
+        return 2
+
+    connection = Xmpp.ImConnection.new(Xmpp.Jid.new(args.jid), os.environ.get('XMPP_PASSWORD'))
+    connection.set_host(args.host)
+    connection.set_port(args.port)
+    if args.ca_file:
+        connection.set_tls_database(Gio.TlsFileDatabase.new(args.ca_file))
+    # Online, so that messages sent to the bare JID reach the bot.
+    presence = Xmpp.Presence.new(Xmpp.PresenceType.AVAILABLE)
+    presence.set_status(None, "I'm a talking bot.")
+    connection.set_presence(presence)
+
+    loop = GLib.MainLoop()
+    state = {'connected': False, 'stopping': False, 'replies': 0, 'status': 0}
+
+    def on_closed(conn, result):
+        try:
+            conn.close_finish(result)
+        except GLib.Error:
+            pass  # closed all the same; ::closed said why
+        loop.quit()
+
+    # Closes the stream gracefully: what is queued, the last reply
+    # included, is written before the closing tag. While logging in, there
+    # is nothing to close.
+    def stop_bot():
+        if state['stopping']:
+            return
+        state['stopping'] = True
+        if state['connected']:
+            connection.close_async(None, on_closed)
+        else:
+            loop.quit()
+
+    def on_signal():
+        print('Interrupted, closing', flush=True)
+        stop_bot()
+        return GLib.SOURCE_CONTINUE
+
+    def on_message_received(conn, message):
+        # Chat state notifications have no body; group chat and headlines
+        # are not for the bot; a message without a sender comes from the
+        # account itself.
+        if (message.get_message_type() not in (Xmpp.MessageType.CHAT, Xmpp.MessageType.NORMAL)
+                or message.get_body(None) is None
+                or message.get_from() is None
+                or state['stopping']):
+            return
+
+        line = random.choice(lines)
+        if not conn.send_message(message.make_reply(line)):
+            print(f'Cannot answer {message.get_from().to_string()}: the send queue is full',
+                  file=sys.stderr)
+            return
+        print(f'Replied to {message.get_from().to_string()}: {line}', flush=True)
+
+        state['replies'] += 1
+        if args.max_replies > 0 and state['replies'] >= args.max_replies:
+            stop_bot()
+
+    def on_subscribe_received(conn, jid, status):
+        contact = conn.get_roster().lookup(jid)
+        subscription = contact.get_subscription() if contact else Xmpp.Subscription.NONE
+
+        conn.approve_subscription(jid)
+        print(f'Approved the subscription of {jid.to_string()}', flush=True)
+
+        # Subscribe back, unless the bot already sees the contact's
+        # presence or has asked for it.
+        if (subscription not in (Xmpp.Subscription.TO, Xmpp.Subscription.BOTH)
+                and not (contact and contact.get_ask())):
+            conn.subscribe(jid, None)
+
+    def on_session_ready(conn):
+        print(f'Talking as {conn.get_bound_jid().to_string()}', flush=True)
+
+    # The server may end the stream, or the network fail: the bot stops. A
+    # graceful close (no error) is handled by on_closed().
+    def on_connection_closed(conn, error):
+        if error is None or not state['connected']:
+            return
+        print(f'Connection lost: {error.message}', file=sys.stderr)
+        state['status'] = 1
+        loop.quit()
+
+    def on_connected(conn, result):
+        try:
+            conn.connect_finish(result)
+        except GLib.Error as e:
+            print(f'Login failed: {e.message}', file=sys.stderr)
+            state['status'] = 1
+            loop.quit()
+            return
+        # The bot starts answering at ::session-ready.
+        state['connected'] = True
+
+    connection.connect('session-ready', on_session_ready)
+    connection.connect('message-received', on_message_received)
+    connection.connect('subscribe-received', on_subscribe_received)
+    connection.connect('closed', on_connection_closed)
+    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, on_signal)
+    GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, on_signal)
+    connection.connect_async(None, on_connected)
+    loop.run()
+    return state['status']
+
+
+if __name__ == '__main__':
+    sys.exit(main())
