@@ -49,7 +49,9 @@ server_load (Server *server)
       else if (g_str_equal (kv[0], "XMPP_PID"))
         server->pid = atoi (value);
     }
-  return server->host != NULL && server->domain != NULL && server->c2s_port != 0 && server->ca_file != NULL;
+  return server->host != NULL && server->domain != NULL && server->c2s_port != 0 &&
+         server->ca_file != NULL && server->anon_domain != NULL && server->cert_port != 0 &&
+         server->client_cert != NULL && server->untrusted_client_cert != NULL;
 }
 
 void

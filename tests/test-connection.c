@@ -163,6 +163,90 @@ test_mechanisms (gconstpointer data)
   test_mechanism (server, "SCRAM-SHA-1");
   test_mechanism (server, "SCRAM-SHA-256");
   test_mechanism (server, "PLAIN");
+  if (g_str_equal (server->name, "ejabberd"))
+    {
+      g_autoptr(XmppConnection) connection = new_connection (server, "carol", "carolpass", TRUE);
+      g_autoptr(GError) error = NULL;
+
+      test_mechanism (server, "SCRAM-SHA-512");
+      /* Unforced, the strongest: without XEP-0440 there is no -PLUS under
+       * TLS 1.3. */
+      g_assert_true (connect_sync (connection, &error));
+      g_assert_no_error (error);
+      g_assert_cmpstr (xmpp_connection_get_used_mechanism (connection), ==, "SCRAM-SHA-512");
+      close_sync (connection);
+    }
+}
+
+static void
+test_anonymous (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(XmppJid) jid = xmpp_jid_new (server->anon_domain, NULL);
+  g_autoptr(XmppConnection) connection = xmpp_connection_new (jid, NULL);
+  g_autoptr(GError) error = NULL;
+  XmppJid *bound;
+
+  g_test_summary ("An address without a localpart logs in with ANONYMOUS, and the server "
+                  "makes up the account.");
+
+  server_configure (server, connection);
+  g_assert_true (connect_sync (connection, &error));
+  g_assert_no_error (error);
+  g_assert_cmpstr (xmpp_connection_get_used_mechanism (connection), ==, "ANONYMOUS");
+  bound = xmpp_connection_get_bound_jid (connection);
+  g_assert_nonnull (xmpp_jid_get_localpart (bound));
+  g_assert_cmpstr (xmpp_jid_get_domainpart (bound), ==, server->anon_domain);
+  g_test_message ("bound as %s", xmpp_jid_to_string (bound));
+  close_sync (connection);
+}
+
+static gboolean
+refuse_password (XmppConnection *connection,
+                 gpointer        user_data)
+{
+  (*(guint *) user_data)++;
+  return FALSE;
+}
+
+static void
+test_external (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(GError) error = NULL;
+
+  g_test_summary ("A client certificate logs in with EXTERNAL and no password; a "
+                  "certificate from an unknown authority is refused.");
+
+  {
+    g_autoptr(XmppConnection) connection = new_connection (server, "alice", NULL, TRUE);
+    g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_file (server->client_cert, &error);
+    guint asked = 0;
+
+    g_assert_no_error (error);
+    xmpp_connection_set_port (connection, server->cert_port);
+    xmpp_connection_set_tls_certificate (connection, certificate);
+    g_signal_connect (connection, "password-needed", G_CALLBACK (refuse_password), &asked);
+    g_assert_true (connect_sync (connection, &error));
+    g_assert_no_error (error);
+    g_assert_cmpstr (xmpp_connection_get_used_mechanism (connection), ==, "EXTERNAL");
+    g_assert_true (xmpp_jid_equal_bare (xmpp_connection_get_bound_jid (connection),
+                                        xmpp_connection_get_jid (connection)));
+    g_assert_cmpuint (asked, ==, 0);
+    close_sync (connection);
+  }
+
+  {
+    g_autoptr(XmppConnection) connection = new_connection (server, "alice", NULL, TRUE);
+    g_autoptr(GTlsCertificate) certificate = g_tls_certificate_new_from_file (server->untrusted_client_cert,
+                                                                             &error);
+
+    g_assert_no_error (error);
+    xmpp_connection_set_port (connection, server->cert_port);
+    xmpp_connection_set_tls_certificate (connection, certificate);
+    g_assert_false (connect_sync (connection, &error));
+    g_assert_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_NOT_AUTHORIZED);
+  }
 }
 
 static gboolean
@@ -524,6 +608,8 @@ main (int    argc,
         { "mechanisms", test_mechanisms },
         { "iq-errors-and-timeout", test_iq_errors_and_timeout },
         { "password-needed", test_password_needed },
+        { "anonymous", test_anonymous },
+        { "external", test_external },
         { "unhandled-request", test_unhandled_request },
         { "keepalive", test_keepalive },
         { "flow-control", test_flow_control },
