@@ -433,7 +433,12 @@ test_subscriptions (gconstpointer data)
       g_assert_false (xmpp_im_connection_preapprove_subscription (alice, carol_jid, &error));
       g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
     }
+  g_signal_handlers_disconnect_by_data (alice, &asked);
+  g_signal_handlers_disconnect_by_data (carol, &approved);
+  g_signal_handlers_disconnect_by_data (carol, &denied);
   received_clear (&denied);
+  received_clear (&asked);
+  received_clear (&approved);
 
   clear_roster (alice);
   clear_roster (bob);
@@ -792,6 +797,8 @@ test_slixmpp_interop (gconstpointer data)
   g_assert_true (g_subprocess_get_if_exited (peer));
   g_assert_cmpint (g_subprocess_get_exit_status (peer), ==, 0);
 
+  g_signal_handlers_disconnect_by_data (alice, &approved);
+  g_signal_handlers_disconnect_by_data (alice, &asked);
   received_clear (&approved);
   received_clear (&asked);
   clear_roster (alice);

@@ -105,7 +105,7 @@ on_roster_reply (GObject      *source,
   if (reply == NULL)
     {
       /* The session goes on without a roster from the server. */
-      g_warning ("The roster could not be fetched: %s", error->message);
+      g_debug ("The roster could not be fetched: %s", error->message);
     }
   else
     {
