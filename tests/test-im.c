@@ -471,6 +471,36 @@ presence_is (gpointer data)
                                     wait->best_resource) == 0;
 }
 
+typedef struct
+{
+  guint count;
+  XmppContact *contact;
+  XmppPresence *old;
+  XmppPresence *presence;
+} PresenceChanges;
+
+static void
+on_presence_changed (XmppImConnection *connection,
+                     XmppContact      *contact,
+                     XmppPresence     *old,
+                     XmppPresence     *presence,
+                     gpointer          user_data)
+{
+  PresenceChanges *changes = user_data;
+
+  changes->count++;
+  changes->contact = contact;
+  g_set_object (&changes->old, old);
+  g_set_object (&changes->presence, presence);
+}
+
+static void
+presence_changes_clear (PresenceChanges *changes)
+{
+  g_clear_object (&changes->old);
+  g_clear_object (&changes->presence);
+}
+
 static void
 set_presence (XmppImConnection *connection,
               XmppPresenceShow  show,
@@ -495,6 +525,7 @@ test_best_presence (gconstpointer data)
   g_autoptr(XmppJid) bob_jid = account_jid (server, "bob");
   XmppContact *contact;
   XmppPresence *presence;
+  PresenceChanges changes = { 0 };
 
   g_test_summary ("Two resources of bob give the right best presence and resource list; "
                   "unavailable removes one; bob's second resource sees the first.");
@@ -504,6 +535,7 @@ test_best_presence (gconstpointer data)
   subscribe_and_approve (alice, bob1);
   wait_subscription (alice, bob_jid, XMPP_SUBSCRIPTION_TO, FALSE);
 
+  g_signal_connect (alice, "presence-changed", G_CALLBACK (on_presence_changed), &changes);
   set_presence (bob1, XMPP_PRESENCE_SHOW_AWAY, 5, "At the desk");
   contact = xmpp_roster_lookup (xmpp_im_connection_get_roster (alice), bob_jid);
   {
@@ -540,6 +572,12 @@ test_best_presence (gconstpointer data)
     wait_for (presence_is, &wait, WAIT_SECONDS);
   }
   g_assert_null (xmpp_contact_get_presence (contact, "phone"));
+  /* The last change seen: the phone's DND presence, then unavailable. */
+  g_assert_true (changes.contact == contact);
+  g_assert_nonnull (changes.old);
+  g_assert_cmpint (xmpp_presence_get_show (changes.old), ==, XMPP_PRESENCE_SHOW_DND);
+  g_assert_cmpint (xmpp_presence_get_presence_type (changes.presence), ==, XMPP_PRESENCE_TYPE_UNAVAILABLE);
+  g_assert_cmpuint (changes.count, >=, 3);
 
   /* Unavailable while connected. */
   xmpp_im_connection_set_presence (bob1, NULL);
@@ -549,6 +587,8 @@ test_best_presence (gconstpointer data)
     wait_for (presence_is, &wait, WAIT_SECONDS);
   }
 
+  g_signal_handlers_disconnect_by_data (alice, &changes);
+  presence_changes_clear (&changes);
   clear_roster (alice);
   clear_roster (bob1);
   close_sync (XMPP_CONNECTION (bob1));
@@ -569,6 +609,19 @@ on_message_received (XmppImConnection *connection,
 }
 
 static void
+on_directed_presence (XmppConnection *connection,
+                      XmppStanza     *stanza,
+                      gpointer        user_data)
+{
+  XmppStanza **out = user_data;
+  g_autoptr(XmppPresence) presence = xmpp_presence_new_from_stanza (stanza);
+
+  if (*out == NULL && presence != NULL &&
+      g_strcmp0 (xmpp_presence_get_status (presence, NULL), "Just for you") == 0)
+    *out = xmpp_stanza_ref (stanza);
+}
+
+static void
 test_message_intact (gconstpointer data)
 {
   Server *server = (Server *) data;
@@ -581,7 +634,7 @@ test_message_intact (gconstpointer data)
   g_auto(GStrv) languages = NULL;
 
   g_test_summary ("A message with bodies in two languages, a subject and a thread arrives "
-                  "intact; its reply keeps the thread.");
+                  "intact; its reply keeps the thread. Directed presence arrives.");
 
   message = xmpp_message_new (XMPP_MESSAGE_TYPE_CHAT, xmpp_connection_get_bound_jid (XMPP_CONNECTION (bob)),
                               "Good morning");
@@ -613,6 +666,21 @@ test_message_intact (gconstpointer data)
   WAIT_UNTIL (reply_received != NULL);
   g_assert_cmpstr (xmpp_message_get_body (reply_received, NULL), ==, "Morning!");
   g_assert_cmpstr (xmpp_message_get_thread (reply_received), ==, "thread-1");
+
+  /* Directed presence reaches bob without any subscription. */
+  {
+    g_autoptr(XmppPresence) directed = xmpp_presence_new (XMPP_PRESENCE_TYPE_AVAILABLE);
+    g_autoptr(XmppStanza) seen = NULL;
+
+    xmpp_presence_set_to (directed, xmpp_connection_get_bound_jid (XMPP_CONNECTION (bob)));
+    xmpp_presence_set_status (directed, NULL, "Just for you");
+    g_signal_connect (bob, "presence", G_CALLBACK (on_directed_presence), &seen);
+    g_assert_true (xmpp_im_connection_send_presence (alice, directed));
+    WAIT_UNTIL (seen != NULL);
+    g_assert_true (xmpp_jid_equal (xmpp_stanza_get_from (seen),
+                                   xmpp_connection_get_bound_jid (XMPP_CONNECTION (alice))));
+    g_signal_handlers_disconnect_by_data (bob, &seen);
+  }
 
   close_sync (XMPP_CONNECTION (bob));
   close_sync (XMPP_CONNECTION (alice));
@@ -706,6 +774,106 @@ test_forged_push (gconstpointer data)
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roster)), ==, before);
 
   close_sync (XMPP_CONNECTION (carol));
+  close_sync (XMPP_CONNECTION (alice));
+}
+
+static void
+on_message_error (XmppImConnection *connection,
+                  XmppMessage      *message,
+                  const GError     *error,
+                  gpointer          user_data)
+{
+  GError **out = user_data;
+
+  g_assert_true (xmpp_message_get_message_type (message) == XMPP_MESSAGE_TYPE_ERROR);
+  if (*out == NULL)
+    {
+      *out = g_error_copy (error);
+      g_object_set_data_full (G_OBJECT (connection), "bounced-id",
+                              g_strdup (xmpp_message_get_id (message)), g_free);
+    }
+}
+
+static void
+test_message_error (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(XmppImConnection) alice = im_connect (server, "alice", "bounce");
+  g_autoptr(XmppJid) nobody = NULL;
+  g_autoptr(XmppMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *address = g_strdup_printf ("nobody@%s", server->domain);
+
+  g_test_summary ("A message to an account that does not exist bounces, and the bounce "
+                  "comes as a GError with the id of the message sent.");
+
+  nobody = xmpp_jid_new (address, NULL);
+  message = xmpp_message_new (XMPP_MESSAGE_TYPE_CHAT, nobody, "Anybody there?");
+  g_signal_connect (alice, "message-error", G_CALLBACK (on_message_error), &error);
+  g_assert_true (xmpp_im_connection_send_message (alice, message));
+  WAIT_UNTIL (error != NULL);
+  g_assert_true (error->domain == XMPP_STANZA_ERROR);
+  g_test_message ("bounced with %s", error->message);
+  g_assert_cmpstr (g_object_get_data (G_OBJECT (alice), "bounced-id"), ==, xmpp_message_get_id (message));
+
+  close_sync (XMPP_CONNECTION (alice));
+}
+
+static void
+test_roster_versioning (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(XmppImConnection) alice = im_connect (server, "alice", "cache");
+  g_autoptr(XmppImConnection) again = NULL;
+  g_autoptr(XmppJid) bob = account_jid (server, "bob");
+  g_autoptr(XmppJid) carol = account_jid (server, "carol");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *saved = NULL;
+  XmppRoster *roster = xmpp_im_connection_get_roster (alice);
+  XmppRoster *cached;
+  ListObserver observer = { 0 };
+  g_autoptr(GAsyncResult) result = NULL;
+
+  g_test_summary ("A roster saved with its version and loaded into a new connection is "
+                  "brought up to date by the server (RFC 6121 §2.6).");
+
+  g_assert_nonnull (xmpp_connection_get_stream_features (XMPP_CONNECTION (alice)));
+  g_assert_nonnull (xmpp_element_get_child (xmpp_connection_get_stream_features (XMPP_CONNECTION (alice)),
+                                            "ver", "urn:xmpp:features:rosterver"));
+  clear_roster (alice);
+  xmpp_roster_add_contact_async (roster, bob, "Bob", NULL, NULL, on_async_done, &result);
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (xmpp_roster_add_contact_finish (roster, result, &error));
+  wait_roster_has (roster, bob, TRUE);
+  g_assert_nonnull (xmpp_roster_get_version (roster));
+  saved = xmpp_roster_save_to_string (roster);
+  g_test_message ("saved roster: %s", saved);
+
+  /* While the cache sits on disk, carol joins the roster. */
+  g_clear_object (&result);
+  xmpp_roster_add_contact_async (roster, carol, NULL, NULL, NULL, on_async_done, &result);
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (xmpp_roster_add_contact_finish (roster, result, &error));
+  wait_roster_has (roster, carol, TRUE);
+
+  again = server_new_connection (server, XMPP_TYPE_IM_CONNECTION, "alice", "alicepass", TRUE);
+  cached = xmpp_im_connection_get_roster (again);
+  g_assert_true (xmpp_roster_load_from_string (cached, saved, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (xmpp_roster_lookup (cached, bob));
+  g_assert_null (xmpp_roster_lookup (cached, carol));
+  list_observer_init (&observer, G_LIST_MODEL (cached));
+  g_assert_true (connect_sync (XMPP_CONNECTION (again), &error));
+  wait_for (is_session_ready, again, WAIT_SECONDS);
+  /* Either the changes since the saved version, or the whole roster. */
+  wait_roster_has (cached, carol, TRUE);
+  g_assert_nonnull (xmpp_roster_lookup (cached, bob));
+  g_assert_cmpstr (xmpp_contact_get_name (xmpp_roster_lookup (cached, bob)), ==, "Bob");
+  g_assert_cmpstr (xmpp_roster_get_version (cached), ==, xmpp_roster_get_version (roster));
+  list_observer_clear (&observer, G_LIST_MODEL (cached));
+
+  clear_roster (alice);
+  close_sync (XMPP_CONNECTION (again));
   close_sync (XMPP_CONNECTION (alice));
 }
 
@@ -824,6 +992,8 @@ main (int    argc,
         { "message-intact", test_message_intact },
         { "offline-message", test_offline_message },
         { "forged-push", test_forged_push },
+        { "message-error", test_message_error },
+        { "roster-versioning", test_roster_versioning },
         { "slixmpp-interop", test_slixmpp_interop },
       };
 
