@@ -92,15 +92,15 @@ on_watchdog (gpointer user_data)
 }
 
 static void
-fixture_setup (Fixture       *f,
-               gconstpointer  data)
+fixture_setup_type (Fixture *f,
+                    GType    type)
 {
   g_autoptr(XmppJid) jid = xmpp_jid_new (BARE_JID, NULL);
 
   f->server = fake_server_new (DOMAIN, USER, PASSWORD);
   fake_server_set_certificate (f->server, certificate->certificate);
 
-  f->connection = xmpp_connection_new (jid, PASSWORD);
+  f->connection = g_object_new (type, "jid", jid, "password", PASSWORD, NULL);
   xmpp_connection_set_host (f->connection, "127.0.0.1");
   xmpp_connection_set_port (f->connection, fake_server_get_port (f->server));
   xmpp_connection_set_resource (f->connection, "fake");
@@ -111,6 +111,20 @@ fixture_setup (Fixture       *f,
   g_signal_connect (f->connection, "stanza", G_CALLBACK (on_stanza), f);
   f->stanza_senders = g_ptr_array_new_with_free_func (g_free);
   f->watchdog = g_timeout_add_seconds (60, on_watchdog, NULL);
+}
+
+static void
+fixture_setup (Fixture       *f,
+               gconstpointer  data)
+{
+  fixture_setup_type (f, XMPP_TYPE_CONNECTION);
+}
+
+static void
+fixture_setup_im (Fixture       *f,
+                  gconstpointer  data)
+{
+  fixture_setup_type (f, XMPP_TYPE_IM_CONNECTION);
 }
 
 static void
@@ -890,6 +904,147 @@ find_openssl (int    argc,
   return g_find_program_in_path ("openssl");
 }
 
+/* ------------------------------------------------------------------ */
+/* The IM connection */
+
+#define ROSTER_RESULT                                                         \
+  "<iq type='result' id='{id}'><query xmlns='jabber:iq:roster' ver='v1'>"     \
+  "<item jid='bob@" DOMAIN "' name='Bob' subscription='both'><group>Friends</group></item>" \
+  "<item name='No address'/>"                                                 \
+  "<item jid='@not a jid@'/>"                                                 \
+  "<item jid='carol@" DOMAIN "' subscription='remove'/>"                      \
+  "</query></iq>"
+
+#define PUSH(id, from_attr, items)                                            \
+  "<iq type='set' id='" id "' " from_attr " to='" FULL_JID "'>"               \
+  "<query xmlns='jabber:iq:roster' ver='" id "'>" items "</query></iq>"
+
+static void
+test_im_roster_hostile (Fixture       *f,
+                        gconstpointer  data)
+{
+  XmppImConnection *im = XMPP_IM_CONNECTION (f->connection);
+  XmppRoster *roster = xmpp_im_connection_get_roster (im);
+  g_autoptr(XmppJid) bob = xmpp_jid_new ("bob@" DOMAIN, NULL);
+  g_autoptr(XmppJid) dave = xmpp_jid_new ("dave@" DOMAIN, NULL);
+  g_autoptr(XmppJid) mallory = xmpp_jid_new ("mallory@" DOMAIN, NULL);
+  g_autoptr(GError) error = NULL;
+  struct {
+    const char *id;
+    const char *type;
+    XmppStanzaError condition;
+  } answers[] = {
+    { "from-resource", "error", XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE },
+    { "from-other", "error", XMPP_STANZA_ERROR_SERVICE_UNAVAILABLE },
+    { "two-items", "error", XMPP_STANZA_ERROR_BAD_REQUEST },
+    { "from-bare", "result", 0 },
+    { "no-from", "result", 0 },
+  };
+
+  g_test_summary ("The roster takes only well-formed items from the server: a result with "
+                  "broken items keeps the good ones; pushes from another resource or "
+                  "account, or with two items, are refused; pushes from the account's "
+                  "bare address or without a from are applied.");
+
+  xmpp_connection_set_tls_mode (f->connection, XMPP_TLS_MODE_INSECURE_PLAINTEXT);
+  fake_server_script_login (f->server, FALSE, "SCRAM-SHA-256", FULL_JID);
+  fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, ROSTER_RESULT);
+  fake_server_expect (f->server, "presence", FAKE_NS_CLIENT, NULL);
+  g_assert_true (connect_sync (f, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (xmpp_im_connection_is_session_ready (im));
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roster)), ==, 1);
+  g_assert_nonnull (xmpp_roster_lookup (roster, bob));
+  g_assert_cmpint (xmpp_contact_get_subscription (xmpp_roster_lookup (roster, bob)), ==, XMPP_SUBSCRIPTION_BOTH);
+  g_assert_cmpstr (xmpp_roster_get_version (roster), ==, "v1");
+
+  fake_server_send (f->server, PUSH ("from-resource", "from='" BARE_JID "/other'",
+                                     "<item jid='mallory@" DOMAIN "'/>"));
+  fake_server_send (f->server, PUSH ("from-other", "from='carol@" DOMAIN "'",
+                                     "<item jid='mallory@" DOMAIN "'/>"));
+  fake_server_send (f->server, PUSH ("two-items", "",
+                                     "<item jid='mallory@" DOMAIN "'/><item jid='dave@" DOMAIN "'/>"));
+  fake_server_send (f->server, PUSH ("from-bare", "from='" BARE_JID "'",
+                                     "<item jid='dave@" DOMAIN "' name='Dave'/>"));
+  fake_server_send (f->server, PUSH ("no-from", "",
+                                     "<item jid='bob@" DOMAIN "' subscription='remove'/>"));
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, NULL);
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      XmppStanza *answer = find_received (f->server, answers[i].id);
+
+      g_assert_nonnull (answer);
+      g_assert_cmpstr (xmpp_stanza_get_stanza_type (answer), ==, answers[i].type);
+      if (answers[i].condition != 0)
+        g_assert_cmpint (xmpp_stanza_get_error_condition (answer), ==, answers[i].condition);
+    }
+  g_assert_null (xmpp_roster_lookup (roster, mallory));
+  g_assert_null (xmpp_roster_lookup (roster, bob));
+  g_assert_nonnull (xmpp_roster_lookup (roster, dave));
+  g_assert_cmpstr (xmpp_contact_get_name (xmpp_roster_lookup (roster, dave)), ==, "Dave");
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roster)), ==, 1);
+  g_assert_cmpstr (xmpp_roster_get_version (roster), ==, "no-from");
+
+  close_sync (f);
+  assert_closed_once (f);
+}
+
+static void
+test_im_presence_hostile (Fixture       *f,
+                          gconstpointer  data)
+{
+  XmppImConnection *im = XMPP_IM_CONNECTION (f->connection);
+  XmppRoster *roster = xmpp_im_connection_get_roster (im);
+  g_autoptr(XmppJid) bob = xmpp_jid_new ("bob@" DOMAIN, NULL);
+  g_autoptr(GError) error = NULL;
+  XmppContact *contact;
+  XmppPresence *best;
+
+  g_test_summary ("Presence with odd values (an unknown show, a priority out of range or "
+                  "not a number, an unknown type) never crashes and is read as documented; "
+                  "presence from strangers does not reach the roster.");
+
+  xmpp_connection_set_tls_mode (f->connection, XMPP_TLS_MODE_INSECURE_PLAINTEXT);
+  fake_server_script_login (f->server, FALSE, "SCRAM-SHA-256", FULL_JID);
+  fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, ROSTER_RESULT);
+  fake_server_expect (f->server, "presence", FAKE_NS_CLIENT, NULL);
+  g_assert_true (connect_sync (f, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+
+  fake_server_send (f->server,
+                    "<presence from='bob@" DOMAIN "/a'><show>sleepy</show><priority>1000</priority></presence>"
+                    "<presence from='bob@" DOMAIN "/b'><priority>lots</priority><status>B</status></presence>"
+                    "<presence from='bob@" DOMAIN "/c' type='invisible'/>"
+                    "<presence from='mallory@" DOMAIN "/x'><priority>127</priority></presence>"
+                    "<presence/>"
+                    PING);
+  fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, NULL);
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+
+  contact = xmpp_roster_lookup (roster, bob);
+  g_assert_nonnull (contact);
+  g_assert_cmpuint (g_list_model_get_n_items (xmpp_contact_get_resources (contact)), ==, 2);
+  g_assert_null (xmpp_contact_get_presence (contact, "c"));
+  best = xmpp_contact_get_best_presence (contact);
+  g_assert_nonnull (best);
+  g_assert_cmpstr (xmpp_jid_get_resourcepart (xmpp_presence_get_from (best)), ==, "a");
+  g_assert_cmpint (xmpp_presence_get_priority (best), ==, 127);
+  g_assert_cmpint (xmpp_presence_get_show (best), ==, XMPP_PRESENCE_SHOW_NONE);
+  g_assert_cmpint (xmpp_presence_get_priority (xmpp_contact_get_presence (contact, "b")), ==, 0);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roster)), ==, 1);
+
+  close_sync (f);
+  /* Without a stream nothing is known of anybody's presence. */
+  g_assert_cmpuint (g_list_model_get_n_items (xmpp_contact_get_resources (contact)), ==, 0);
+  g_assert_null (xmpp_contact_get_best_presence (contact));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -927,6 +1082,10 @@ main (int    argc,
   ADD ("/connection/fake/ready-before-callback", test_ready_before_callback);
   ADD ("/connection/fake/bind-conflict", test_bind_conflict);
   ADD ("/connection/fake/xml-received-utf8", test_xml_received_utf8);
+  g_test_add ("/im/fake/roster-hostile", Fixture, NULL, fixture_setup_im, test_im_roster_hostile,
+              fixture_teardown);
+  g_test_add ("/im/fake/presence-hostile", Fixture, NULL, fixture_setup_im, test_im_presence_hostile,
+              fixture_teardown);
 
   status = g_test_run ();
   g_clear_pointer (&certificate, fake_certificate_free);
