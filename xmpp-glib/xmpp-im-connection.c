@@ -236,6 +236,10 @@ handle_availability (XmppImConnection *self,
     return;
 
   old = xmpp_contact_update_presence (contact, presence);
+  /* Unavailable from a resource that was not online changes nothing
+   * (servers send it, for example, when a subscription is approved). */
+  if (old == NULL && !xmpp_presence_is_available (presence))
+    return;
   g_signal_emit (self, signals[SIGNAL_PRESENCE_CHANGED], 0, contact, old, presence);
 }
 
