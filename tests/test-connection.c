@@ -455,23 +455,50 @@ static void
 test_keepalive (gconstpointer data)
 {
   Server *server = (Server *) data;
-  g_autoptr(XmppConnection) connection = new_connection (server, "bob", "bobpass", TRUE);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) sent = g_string_new (NULL);
-  gboolean waited = FALSE;
 
   g_test_summary ("An idle ready stream sends a whitespace keepalive after the interval, "
-                  "and the server keeps the session.");
+                  "a ping when the liveness check is on, or an acknowledgement request with "
+                  "stream management; the server answers and the session stays.");
 
-  xmpp_connection_set_keepalive_interval (connection, 1);
-  g_assert_true (connect_sync (connection, &error));
-  g_signal_connect (connection, "xml-sent", G_CALLBACK (collect_sent), sent);
-  g_timeout_add (2500, set_flag, &waited);
-  WAIT_UNTIL (waited);
-  /* Nothing else was sent meanwhile: the first thing is the space. */
-  g_assert_true (g_str_has_prefix (sent->str, " |"));
-  g_assert_cmpint (xmpp_connection_get_state (connection), ==, XMPP_CONNECTION_STATE_READY);
-  close_sync (connection);
+  /* Without stream management, without and with the liveness check;
+   * then with stream management. */
+  for (guint mode = 0; mode < 3; mode++)
+    {
+      gboolean sm = mode == 2;
+      g_autoptr(XmppConnection) connection = new_connection (server, "bob", "bobpass", TRUE);
+      g_autoptr(GString) sent = g_string_new (NULL);
+      g_autoptr(GString) received = g_string_new (NULL);
+      gboolean waited = FALSE;
+
+      xmpp_connection_set_stream_management (connection, sm);
+      xmpp_connection_set_keepalive_interval (connection, 1);
+      xmpp_connection_set_liveness_timeout (connection, mode == 0 ? 0 : 5);
+      g_assert_true (connect_sync (connection, &error));
+      /* Let <enable/> and its answer pass first. */
+      g_timeout_add (300, set_flag, &waited);
+      WAIT_UNTIL (waited);
+      waited = FALSE;
+      g_signal_connect (connection, "xml-sent", G_CALLBACK (collect_sent), sent);
+      g_signal_connect (connection, "xml-received", G_CALLBACK (collect_sent), received);
+      g_timeout_add (2500, set_flag, &waited);
+      WAIT_UNTIL (waited);
+      g_test_message ("mode %u: sent %s, received %s", mode, sent->str, received->str);
+      if (mode == 2)
+        {
+          g_assert_true (g_str_has_prefix (sent->str, "<r xmlns='urn:xmpp:sm:3'/>|"));
+          g_assert_nonnull (strstr (received->str, "<a "));
+        }
+      else if (mode == 1)
+        {
+          g_assert_nonnull (strstr (sent->str, "<ping xmlns='urn:xmpp:ping'/>"));
+          g_assert_nonnull (strstr (received->str, "type='result'"));
+        }
+      else
+        g_assert_true (g_str_has_prefix (sent->str, " |"));
+      g_assert_cmpint (xmpp_connection_get_state (connection), ==, XMPP_CONNECTION_STATE_READY);
+      close_sync (connection);
+    }
 }
 
 static void

@@ -32,6 +32,7 @@ typedef enum {
   PHASE_SASL,          /* in a SASL exchange */
   PHASE_BIND,          /* sent the bind request */
   PHASE_SESSION,       /* sent the legacy session request */
+  PHASE_RESUME,        /* sent <resume/> (XEP-0198) */
   PHASE_READY,
   PHASE_CLOSING,       /* sent the closing tag */
 } Phase;
@@ -51,6 +52,8 @@ typedef struct
   char *sasl_mechanism;
   guint iq_timeout;
   guint connect_timeout;
+  gboolean stream_management;
+  guint liveness_timeout;
 
   /* Session */
   XmppConnectionState state;
@@ -100,6 +103,21 @@ typedef struct
   char received_tail[3];           /* a UTF-8 sequence split by a read */
   gsize received_tail_len;
   gsize max_queued_bytes;
+
+  /* XEP-0198, in xmpp-connection-sm.c */
+  gboolean resumed;                /* this session resumed an earlier one */
+  gboolean sm_enabled;             /* <enable/> sent: outgoing stanzas count */
+  gboolean sm_counting_in;         /* <enabled/> came: incoming stanzas count */
+  gboolean sm_resumable;
+  gboolean sm_ack_pending;         /* <r/> sent, no <a/> yet */
+  guint sm_since_request;          /* stanzas sent since the last <r/> */
+  guint32 sm_h_in;                 /* stanzas received and handled */
+  guint32 sm_h_acked;              /* the server's last count */
+  char *sm_id;
+  char *sm_location;
+  XmppJid *sm_jid;                 /* the session's full address */
+  GQueue sm_unacked;               /* XmppStanza, sent or waiting, not acknowledged */
+  GSource *sm_liveness_source;     /* an answer is due before it fires */
 } XmppConnectionPrivate;
 
 /* xmpp-connection.c: the object, its state, its signals */
@@ -179,6 +197,24 @@ void xmpp_connection_queue_element (XmppConnection *self,
 void xmpp_connection_stop (XmppConnection *self,
                            GError         *error);
 
+/* Emits ::stanza-unacknowledged. */
+void xmpp_connection_emit_stanza_unacknowledged (XmppConnection *self,
+                                                 XmppStanza     *stanza);
+
+/* Sends a stream error for @condition, if it can be written at once, and
+ * ends the session with @error (taken). */
+void xmpp_connection_send_stream_error (XmppConnection  *self,
+                                        XmppStreamError  condition,
+                                        GError          *error);
+
+/* Binds a resource (after authentication, or after a refused
+ * resumption). */
+void xmpp_connection_bind (XmppConnection *self);
+
+/* The stream is ready: a new session, or a @resumed one. */
+void xmpp_connection_become_ready (XmppConnection *self,
+                                   gboolean        resumed);
+
 /* Goes on with the login that waited for a password (PHASE_PASSWORD). */
 void xmpp_connection_continue_login (XmppConnection *self);
 
@@ -237,5 +273,48 @@ void xmpp_connection_handle_iq_request (XmppConnection *self,
  * match one. Returns: %TRUE if @reply was taken as a reply. */
 gboolean xmpp_connection_handle_iq_reply (XmppConnection *self,
                                           XmppStanza     *reply);
+
+/* xmpp-connection-sm.c: XEP-0198 stream management */
+
+/* Forgets the whole stream management state. */
+void xmpp_connection_sm_reset (XmppConnection *self);
+/* Whether a session is kept that the next connect may resume. */
+gboolean xmpp_connection_sm_can_resume (XmppConnection *self);
+/* The stream ended, with @error or cleanly: keeps a resumable session
+ * lost to a failure, forgets anything else. */
+void xmpp_connection_sm_stream_ended (XmppConnection *self,
+                                      const GError   *error);
+/* After binding: asks for stream management if the server offers it. */
+void xmpp_connection_sm_enable (XmppConnection *self);
+/* After authenticating: asks to resume the kept session. Returns: %FALSE
+ * if there is none, or the server no longer offers stream management
+ * (the kept stanzas are then given back). */
+gboolean xmpp_connection_sm_try_resume (XmppConnection *self);
+/* Handles an element in the stream management namespace. Returns:
+ * %FALSE if @element is not one. */
+gboolean xmpp_connection_sm_handle (XmppConnection *self,
+                                    XmppElement    *element);
+/* Keeps @element, if it is a stanza sent while counting. */
+void xmpp_connection_sm_track (XmppConnection *self,
+                               XmppElement    *element);
+/* Keeps @stanza, sent while the stream is down, for the resumption.
+ * Returns: %FALSE if there is no session to resume. */
+gboolean xmpp_connection_sm_hold (XmppConnection *self,
+                                  XmppStanza     *stanza);
+/* Sends <a/> with the count of handled stanzas, if counting. */
+void xmpp_connection_sm_acknowledge (XmppConnection *self);
+/* Counts a stanza received on a ready stream. */
+void xmpp_connection_sm_count_incoming (XmppConnection *self,
+                                        XmppStanza     *stanza);
+/* Sends <r/> unless one is pending; starts the liveness timer. Returns:
+ * %FALSE if stream management is not on. */
+gboolean xmpp_connection_sm_request_ack (XmppConnection *self);
+/* The liveness timer: an answer must come before :liveness-timeout. */
+void xmpp_connection_arm_liveness (XmppConnection *self);
+void xmpp_connection_disarm_liveness (XmppConnection *self);
+char *xmpp_connection_sm_save (XmppConnection *self);
+gboolean xmpp_connection_sm_restore (XmppConnection  *self,
+                                     const char      *data,
+                                     GError         **error);
 
 G_END_DECLS

@@ -50,6 +50,7 @@ xmpp_connection_queue_element (XmppConnection *self,
 
   xmpp_writer_append_element (out, element, XMPP_NS_CLIENT, TRUE);
   xmpp_connection_emit_xml_sent (self, out->str);
+  xmpp_connection_sm_track (self, element);
   queue_bytes (self, g_string_free_to_bytes (out));
 }
 
@@ -146,6 +147,34 @@ clear_source (GSource **source)
     }
 }
 
+static void
+on_liveness_pong (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  XmppConnection *self = XMPP_CONNECTION (source);
+  g_autoptr(XmppStanza) reply = NULL;
+  g_autoptr(GError) error = NULL;
+
+  reply = xmpp_connection_send_iq_finish (self, result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
+    xmpp_connection_stop (self, g_steal_pointer (&error));
+}
+
+/* XEP-0199: a ping to the server, which must answer (a result or an
+ * error alike) within :liveness-timeout. */
+static void
+send_liveness_ping (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+  g_autoptr(XmppStanza) ping = xmpp_stanza_new (XMPP_STANZA_KIND_IQ, "get");
+  g_autoptr(XmppJid) server = xmpp_jid_new (xmpp_jid_get_domainpart (priv->jid), NULL);
+
+  xmpp_stanza_set_to (ping, server);
+  xmpp_element_add_child_new (xmpp_stanza_get_element (ping), "ping", "urn:xmpp:ping");
+  xmpp_connection_send_iq_async (self, ping, priv->liveness_timeout, NULL, on_liveness_pong, NULL);
+}
+
 /* RFC 6120 §4.6.1: a space between stanzas keeps an idle stream, and
  * the NAT and firewall state on its path, alive. */
 static gboolean
@@ -155,8 +184,18 @@ on_keepalive (gpointer user_data)
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
   gint64 idle = g_get_monotonic_time () - priv->last_write_time;
 
-  if (priv->phase == PHASE_READY && g_queue_is_empty (&priv->write_queue) &&
-      idle >= (gint64) priv->keepalive_interval * G_USEC_PER_SEC - G_USEC_PER_SEC / 2)
+  if (priv->phase != PHASE_READY || !g_queue_is_empty (&priv->write_queue) ||
+      idle < (gint64) priv->keepalive_interval * G_USEC_PER_SEC - G_USEC_PER_SEC / 2)
+    return G_SOURCE_CONTINUE;
+
+  /* With stream management, asking for an acknowledgement keeps the
+   * stream alive and proves the server is still there; without, a ping
+   * does when a liveness timeout is set, and a space otherwise. */
+  if (xmpp_connection_sm_request_ack (self))
+    return G_SOURCE_CONTINUE;
+  if (priv->liveness_timeout > 0)
+    send_liveness_ping (self);
+  else
     xmpp_connection_queue_text (self, " ");
   return G_SOURCE_CONTINUE;
 }
@@ -201,6 +240,7 @@ xmpp_connection_drop_transport (XmppConnection *self)
   priv->phase = PHASE_NONE;
   g_clear_pointer (&priv->sasl, xmpp_sasl_client_free);
   g_clear_pointer (&priv->login_features, xmpp_element_unref);
+  xmpp_connection_disarm_liveness (self);
 }
 
 /* Ends the session: drops the transport, fails what waits on it, and
@@ -225,6 +265,7 @@ xmpp_connection_stop (XmppConnection *self,
   g_object_ref (self);
 
   xmpp_connection_drop_transport (self);
+  xmpp_connection_sm_stream_ended (self, owned_error);
   g_list_free_full (g_steal_pointer (&priv->targets), (GDestroyNotify) xmpp_connection_target_free);
   clear_source (&priv->keepalive_source);
   clear_source (&priv->connect_timeout_source);
@@ -280,11 +321,15 @@ stream_error_from_element (XmppElement *element)
 /* ------------------------------------------------------------------ */
 /* Negotiation */
 
-static void
-become_ready (XmppConnection *self)
+void
+xmpp_connection_become_ready (XmppConnection *self,
+                              gboolean        resumed)
 {
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
 
+  if (!resumed)
+    xmpp_connection_sm_enable (self);
+  priv->resumed = resumed;
   priv->phase = PHASE_READY;
   clear_source (&priv->connect_timeout_source);
   clear_source (&priv->connect_cancel_source);
@@ -581,6 +626,8 @@ handle_features (XmppConnection *self,
       return;
     }
 
+  if (xmpp_connection_sm_try_resume (self))
+    return;
   if (xmpp_element_get_child (features, "bind", NS_BIND) == NULL)
     {
       xmpp_connection_stop (self,
@@ -589,8 +636,16 @@ handle_features (XmppConnection *self,
                                                  _("The server does not offer resource binding")));
       return;
     }
+  xmpp_connection_bind (self);
+}
+
+void
+xmpp_connection_bind (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+
   priv->phase = PHASE_BIND;
-  priv->session_required = session_required (features);
+  priv->session_required = session_required (priv->features);
   send_bind (self, FALSE);
 }
 
@@ -673,6 +728,10 @@ on_stanza (XmppStanza *stanza,
       return;
     }
 
+  if ((priv->phase == PHASE_READY || priv->phase == PHASE_RESUME) &&
+      xmpp_connection_sm_handle (self, element))
+    return;
+
   switch (priv->phase)
     {
     case PHASE_FEATURES:
@@ -722,7 +781,7 @@ on_stanza (XmppStanza *stanza,
               xmpp_connection_queue_element (self, xmpp_stanza_get_element (iq));
             }
           else
-            become_ready (self);
+            xmpp_connection_become_ready (self, FALSE);
         }
       break;
 
@@ -735,11 +794,12 @@ on_stanza (XmppStanza *stanza,
           if (!xmpp_stanza_check_error (stanza, &error))
             xmpp_connection_stop (self, g_steal_pointer (&error));
           else
-            become_ready (self);
+            xmpp_connection_become_ready (self, FALSE);
         }
       break;
 
     case PHASE_READY:
+      xmpp_connection_sm_count_incoming (self, stanza);
       xmpp_connection_dispatch (self, stanza);
       break;
 
@@ -783,6 +843,15 @@ send_stream_error (XmppConnection  *self,
                                               NULL, NULL);
 }
 
+void
+xmpp_connection_send_stream_error (XmppConnection  *self,
+                                   XmppStreamError  condition,
+                                   GError          *error)
+{
+  send_stream_error (self, condition);
+  xmpp_connection_stop (self, error);
+}
+
 static void
 on_read_done (GObject      *source,
               GAsyncResult *result,
@@ -817,8 +886,9 @@ on_read_done (GObject      *source,
 
   if (!xmpp_parser_feed (priv->parser, priv->read_buffer, n, &error))
     {
-      send_stream_error (self, error->code);
-      xmpp_connection_stop (self, g_steal_pointer (&error));
+      XmppStreamError condition = error->code;
+
+      xmpp_connection_send_stream_error (self, condition, g_steal_pointer (&error));
       return;
     }
 

@@ -81,6 +81,9 @@ enum
   PROP_KEEPALIVE_INTERVAL,
   PROP_PEER_CERTIFICATE,
   PROP_PEER_CERTIFICATE_ERRORS,
+  PROP_STREAM_MANAGEMENT,
+  PROP_LIVENESS_TIMEOUT,
+  PROP_RESUMED,
   N_PROPS
 };
 
@@ -98,6 +101,7 @@ enum
   SIGNAL_XML_SENT,
   SIGNAL_QUEUE_DRAINED,
   SIGNAL_PASSWORD_NEEDED,
+  SIGNAL_STANZA_UNACKNOWLEDGED,
   N_SIGNALS
 };
 
@@ -158,6 +162,13 @@ xmpp_connection_emit_closed (XmppConnection *self,
                              const GError   *error)
 {
   g_signal_emit (self, signals[SIGNAL_CLOSED], 0, error);
+}
+
+void
+xmpp_connection_emit_stanza_unacknowledged (XmppConnection *self,
+                                            XmppStanza     *stanza)
+{
+  g_signal_emit (self, signals[SIGNAL_STANZA_UNACKNOWLEDGED], 0, stanza);
 }
 
 gboolean
@@ -375,6 +386,7 @@ xmpp_connection_connect_async (XmppConnection      *self,
   xmpp_connection_set_peer_certificate (self, NULL, 0);
   priv->secured = FALSE;
   priv->authenticated = FALSE;
+  priv->resumed = FALSE;
   g_clear_pointer (&priv->bound_jid, xmpp_jid_unref);
   g_clear_pointer (&priv->features, xmpp_element_unref);
   xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_CONNECTING);
@@ -477,6 +489,9 @@ xmpp_connection_close_async (XmppConnection      *self,
 
   /* Nothing more goes out after the closing tag, and nothing that comes
    * in is acted on but the peer's own end of the stream. */
+  /* The last count goes first, or the server would take what it sent
+   * as undelivered and deliver it again elsewhere (XEP-0198 §4). */
+  xmpp_connection_sm_acknowledge (self);
   priv->phase = PHASE_CLOSING;
   xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_CLOSING);
   xmpp_connection_queue_text (self, XMPP_STREAM_FOOTER);
@@ -535,7 +550,8 @@ xmpp_connection_send (XmppConnection *self,
   g_return_val_if_fail (stanza != NULL, FALSE);
 
   priv = xmpp_connection_get_instance_private (self);
-  g_return_val_if_fail (priv->phase == PHASE_READY, FALSE);
+  if (priv->phase != PHASE_READY)
+    return xmpp_connection_sm_hold (self, stanza);
 
   if (priv->max_queued_bytes > 0 && priv->queued_bytes >= priv->max_queued_bytes)
     return FALSE;
@@ -877,6 +893,25 @@ set_string (char       **slot,
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);                     \
   }
 
+#define DEFINE_BOOLEAN_PROPERTY(name, PROP)                                           \
+  gboolean                                                                            \
+  xmpp_connection_get_##name (XmppConnection *self)                                   \
+  {                                                                                   \
+    XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);        \
+    g_return_val_if_fail (XMPP_IS_CONNECTION (self), FALSE);                          \
+    return priv->name;                                                                \
+  }                                                                                   \
+  void                                                                                \
+  xmpp_connection_set_##name (XmppConnection *self, gboolean value)                   \
+  {                                                                                   \
+    XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);        \
+    g_return_if_fail (XMPP_IS_CONNECTION (self));                                     \
+    if (priv->name == !!value)                                                        \
+      return;                                                                         \
+    priv->name = !!value;                                                             \
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);                     \
+  }
+
 #define DEFINE_OBJECT_PROPERTY(Type, name, PROP)                                      \
   Type *                                                                              \
   xmpp_connection_get_##name (XmppConnection *self)                                   \
@@ -1002,6 +1037,129 @@ DEFINE_UINT_PROPERTY (iq_timeout, PROP_IQ_TIMEOUT)
 DEFINE_UINT_PROPERTY (connect_timeout, PROP_CONNECT_TIMEOUT)
 
 /**
+ * xmpp_connection_get_stream_management:
+ * @self: a connection
+ *
+ * Tells whether XEP-0198 stream management is used when offered.
+ *
+ * Returns: %TRUE if it is
+ */
+/**
+ * xmpp_connection_set_stream_management:
+ * @self: a connection
+ * @enabled: whether to use stream management
+ *
+ * Sets [property@Xmpp.Connection:stream-management], for the next
+ * session.
+ */
+DEFINE_BOOLEAN_PROPERTY (stream_management, PROP_STREAM_MANAGEMENT)
+
+/**
+ * xmpp_connection_get_liveness_timeout:
+ * @self: a connection
+ *
+ * Gives how long the server may take to prove the link alive.
+ *
+ * Returns: the time in seconds; 0 when the check is off
+ */
+/**
+ * xmpp_connection_set_liveness_timeout:
+ * @self: a connection
+ * @seconds: the time in seconds; 0 turns the check off
+ *
+ * Sets [property@Xmpp.Connection:liveness-timeout].
+ */
+DEFINE_UINT_PROPERTY (liveness_timeout, PROP_LIVENESS_TIMEOUT)
+
+/**
+ * xmpp_connection_get_resumed:
+ * @self: a connection
+ *
+ * Tells whether the current session resumed an earlier one.
+ *
+ * Returns: %TRUE if the server resumed the session
+ */
+gboolean
+xmpp_connection_get_resumed (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), FALSE);
+  return priv->resumed;
+}
+
+/**
+ * xmpp_connection_can_resume:
+ * @self: a connection
+ *
+ * Tells whether a session lost to a network failure is kept, which the
+ * next [method@Xmpp.Connection.connect_async] asks the server to resume.
+ * Meanwhile [method@Xmpp.Connection.send] keeps the stanzas for it.
+ *
+ * Returns: %TRUE if there is a session to resume
+ */
+gboolean
+xmpp_connection_can_resume (XmppConnection *self)
+{
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), FALSE);
+
+  return xmpp_connection_sm_can_resume (self);
+}
+
+/**
+ * xmpp_connection_save_stream_state:
+ * @self: a connection
+ *
+ * Writes out the stream management state of a session that can be
+ * resumed: its id, the counts, the full address and the stanzas not yet
+ * acknowledged, so that another process (or the same one after a
+ * restart) can resume it with
+ * [method@Xmpp.Connection.restore_stream_state].
+ *
+ * Returns: (transfer full) (nullable): the state as text, or %NULL if
+ *   there is no session to resume
+ */
+char *
+xmpp_connection_save_stream_state (XmppConnection *self)
+{
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), NULL);
+
+  return xmpp_connection_sm_save (self);
+}
+
+/**
+ * xmpp_connection_restore_stream_state:
+ * @self: a connection that is not connected
+ * @state: what [method@Xmpp.Connection.save_stream_state] wrote
+ * @error: return location for a #GError
+ *
+ * Takes a saved stream management state: the next
+ * [method@Xmpp.Connection.connect_async] asks the server to resume that
+ * session, and writes the stanzas it had not acknowledged.
+ *
+ * Returns: %TRUE if the state was taken; %FALSE with
+ *   %G_IO_ERROR_INVALID_DATA (or a parse error) if it is not the state of
+ *   a session of this account
+ */
+gboolean
+xmpp_connection_restore_stream_state (XmppConnection  *self,
+                                      const char      *state,
+                                      GError         **error)
+{
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (state != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (xmpp_connection_is_active (self))
+    {
+      g_set_error_literal (error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_BUSY,
+                           _("The connection is open"));
+      return FALSE;
+    }
+  return xmpp_connection_sm_restore (self, state, error);
+}
+
+/**
  * xmpp_connection_get_tls_database:
  * @self: a connection
  *
@@ -1119,6 +1277,9 @@ xmpp_connection_get_property (GObject    *object,
     case PROP_KEEPALIVE_INTERVAL: g_value_set_uint (value, priv->keepalive_interval); break;
     case PROP_PEER_CERTIFICATE: g_value_set_object (value, priv->peer_certificate); break;
     case PROP_PEER_CERTIFICATE_ERRORS: g_value_set_flags (value, priv->peer_errors); break;
+    case PROP_STREAM_MANAGEMENT: g_value_set_boolean (value, priv->stream_management); break;
+    case PROP_LIVENESS_TIMEOUT: g_value_set_uint (value, priv->liveness_timeout); break;
+    case PROP_RESUMED: g_value_set_boolean (value, priv->resumed); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1157,6 +1318,10 @@ xmpp_connection_set_property (GObject      *object,
     case PROP_CONNECT_TIMEOUT: xmpp_connection_set_connect_timeout (self, g_value_get_uint (value)); break;
     case PROP_MAX_QUEUED_BYTES: xmpp_connection_set_max_queued_bytes (self, g_value_get_uint64 (value)); break;
     case PROP_KEEPALIVE_INTERVAL: xmpp_connection_set_keepalive_interval (self, g_value_get_uint (value)); break;
+    case PROP_STREAM_MANAGEMENT:
+      xmpp_connection_set_stream_management (self, g_value_get_boolean (value));
+      break;
+    case PROP_LIVENESS_TIMEOUT: xmpp_connection_set_liveness_timeout (self, g_value_get_uint (value)); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -1198,6 +1363,7 @@ xmpp_connection_finalize (GObject *object)
   g_clear_object (&priv->parser);
   g_clear_pointer (&priv->read_buffer, g_free);
   g_clear_pointer (&priv->pending_iqs, g_hash_table_unref);
+  xmpp_connection_sm_reset (self);
   g_clear_pointer (&priv->context, g_main_context_unref);
 
   G_OBJECT_CLASS (xmpp_connection_parent_class)->finalize (object);
@@ -1409,6 +1575,42 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
     g_param_spec_flags ("peer-certificate-errors", NULL, NULL, G_TYPE_TLS_CERTIFICATE_FLAGS, 0,
                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
 
+  /**
+   * XmppConnection:stream-management:
+   *
+   * Whether to use XEP-0198 stream management when the server offers it:
+   * acknowledged stanzas, and a session that a new connect resumes after
+   * a network failure, without losing or repeating stanzas.
+   */
+  properties[PROP_STREAM_MANAGEMENT] =
+    g_param_spec_boolean ("stream-management", NULL, NULL, TRUE,
+                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * XmppConnection:liveness-timeout:
+   *
+   * How long, in seconds, the server may take to answer the check that
+   * the link is alive (a stream management acknowledgement request, or
+   * a ping without stream management), sent when the stream has been
+   * idle for [property@Xmpp.Connection:keepalive-interval]. Without an
+   * answer the stream ends with %G_IO_ERROR_TIMED_OUT, and may then be
+   * resumed. 0 turns the check off.
+   */
+  properties[PROP_LIVENESS_TIMEOUT] =
+    g_param_spec_uint ("liveness-timeout", NULL, NULL, 0, G_MAXUINT, XMPP_CONNECTION_DEFAULT_LIVENESS_TIMEOUT,
+                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
+  /**
+   * XmppConnection:resumed:
+   *
+   * Whether the current session resumed an earlier one (XEP-0198): the
+   * server kept its state, so nothing of the session needs to be set up
+   * again.
+   */
+  properties[PROP_RESUMED] =
+    g_param_spec_boolean ("resumed", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
   /**
@@ -1543,6 +1745,21 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    *
    * Returns: %TRUE if the handler will set the password
    */
+  /**
+   * XmppConnection::stanza-unacknowledged:
+   * @self: the connection
+   * @stanza: a stanza the server may not have received
+   *
+   * Emitted, in sending order, for each stanza sent under stream
+   * management that the server never acknowledged, when the session it
+   * belonged to is lost for good: the server refused to resume it, or the
+   * stream ended in a way that cannot be resumed. The application decides
+   * whether to send them again.
+   */
+  signals[SIGNAL_STANZA_UNACKNOWLEDGED] =
+    g_signal_new ("stanza-unacknowledged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, XMPP_TYPE_STANZA);
+
   signals[SIGNAL_PASSWORD_NEEDED] =
     g_signal_new ("password-needed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   G_STRUCT_OFFSET (XmppConnectionClass, password_needed),
@@ -1558,6 +1775,9 @@ xmpp_connection_init (XmppConnection *self)
   priv->max_queued_bytes = XMPP_CONNECTION_DEFAULT_MAX_QUEUED_BYTES;
   priv->keepalive_interval = XMPP_CONNECTION_DEFAULT_KEEPALIVE_INTERVAL;
   priv->connect_timeout = DEFAULT_CONNECT_TIMEOUT;
+  priv->stream_management = TRUE;
+  priv->liveness_timeout = XMPP_CONNECTION_DEFAULT_LIVENESS_TIMEOUT;
+  g_queue_init (&priv->sm_unacked);
   priv->cancellable = g_cancellable_new ();
   priv->parser = xmpp_parser_new ();
   xmpp_parser_set_handlers (priv->parser, &xmpp_connection_parser_handlers, self);

@@ -112,6 +112,14 @@ typedef enum {
  */
 #define XMPP_CONNECTION_DEFAULT_KEEPALIVE_INTERVAL 60
 
+/**
+ * XMPP_CONNECTION_DEFAULT_LIVENESS_TIMEOUT:
+ *
+ * The default of [property@Xmpp.Connection:liveness-timeout], in
+ * seconds.
+ */
+#define XMPP_CONNECTION_DEFAULT_LIVENESS_TIMEOUT 30
+
 #define XMPP_TYPE_CONNECTION (xmpp_connection_get_type ())
 
 XMPP_AVAILABLE_IN_ALL
@@ -267,5 +275,26 @@ XMPP_AVAILABLE_IN_ALL
 const char *xmpp_connection_get_used_mechanism (XmppConnection *self);
 XMPP_AVAILABLE_IN_ALL
 XmppElement *xmpp_connection_get_stream_features (XmppConnection *self);
+
+XMPP_AVAILABLE_IN_ALL
+gboolean xmpp_connection_get_stream_management (XmppConnection *self);
+XMPP_AVAILABLE_IN_ALL
+void xmpp_connection_set_stream_management (XmppConnection *self,
+                                            gboolean        enabled);
+XMPP_AVAILABLE_IN_ALL
+guint xmpp_connection_get_liveness_timeout (XmppConnection *self);
+XMPP_AVAILABLE_IN_ALL
+void xmpp_connection_set_liveness_timeout (XmppConnection *self,
+                                           guint           seconds);
+XMPP_AVAILABLE_IN_ALL
+gboolean xmpp_connection_get_resumed (XmppConnection *self);
+XMPP_AVAILABLE_IN_ALL
+gboolean xmpp_connection_can_resume (XmppConnection *self);
+XMPP_AVAILABLE_IN_ALL
+char *xmpp_connection_save_stream_state (XmppConnection *self);
+XMPP_AVAILABLE_IN_ALL
+gboolean xmpp_connection_restore_stream_state (XmppConnection  *self,
+                                               const char      *state,
+                                               GError         **error);
 
 G_END_DECLS

@@ -135,6 +135,14 @@ xmpp_im_connection_ready (XmppConnection *connection,
   XmppJid *bare = xmpp_jid_get_bare (jid);
   XmppElement *query;
 
+  /* A resumed session (XEP-0198) is the same session: the server kept
+   * the roster subscription and the presence, and sends what changed. */
+  if (xmpp_connection_get_resumed (connection))
+    {
+      self->session_ready = TRUE;
+      return;
+    }
+
   if (!xmpp_jid_equal (xmpp_contact_get_jid (self->own_contact), bare))
     {
       /* The server chose another address than the one asked for. */
@@ -166,7 +174,10 @@ xmpp_im_connection_closed (XmppConnection *connection,
 
   g_cancellable_cancel (self->session_cancellable);
   self->session_ready = FALSE;
-  /* Nothing is known of anybody's presence without a stream. */
+  /* A session the server keeps for resumption keeps its presence;
+   * otherwise nothing is known of anybody's presence without a stream. */
+  if (xmpp_connection_can_resume (connection))
+    return;
   xmpp_roster_clear_presences (self->roster);
   xmpp_contact_clear_presences (self->own_contact);
 }
