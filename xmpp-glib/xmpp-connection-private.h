@@ -33,6 +33,7 @@ typedef enum {
   PHASE_BIND,          /* sent the bind request */
   PHASE_SESSION,       /* sent the legacy session request */
   PHASE_RESUME,        /* sent <resume/> (XEP-0198) */
+  PHASE_ENABLE,        /* sent <enable/> (XEP-0198) */
   PHASE_READY,
   PHASE_CLOSING,       /* sent the closing tag */
 } Phase;
@@ -284,8 +285,10 @@ gboolean xmpp_connection_sm_can_resume (XmppConnection *self);
  * lost to a failure, forgets anything else. */
 void xmpp_connection_sm_stream_ended (XmppConnection *self,
                                       const GError   *error);
-/* After binding: asks for stream management if the server offers it. */
-void xmpp_connection_sm_enable (XmppConnection *self);
+/* After binding: asks for stream management if the server offers it.
+ * Returns: %TRUE if it did; the stream is ready once the server
+ * answered. */
+gboolean xmpp_connection_sm_enable (XmppConnection *self);
 /* After authenticating: asks to resume the kept session. Returns: %FALSE
  * if there is none, or the server no longer offers stream management
  * (the kept stanzas are then given back). */

@@ -9,8 +9,9 @@
 #include <string.h>
 
 /* How it works. Once bound, the connection sends <enable resume='true'/>
- * when the server offers stream management, and counts from then on
- * every stanza it sends: each is kept, in order, until the server's <a/>
+ * when the server offers stream management, and is ready once the server
+ * answered, so that every stanza of the session can be resumed. It
+ * counts from then on every stanza it sends: each is kept, in order, until the server's <a/>
  * says it was handled. Incoming stanzas are counted from <enabled/> on,
  * and the count goes back in <a/> whenever the server asks with <r/>.
  * Counts are 32-bit and wrap (XEP-0198 §5): guint32 arithmetic does it.
@@ -264,7 +265,7 @@ give_back_unacked (XmppConnection *self)
   g_queue_clear_full (&lost, (GDestroyNotify) xmpp_stanza_unref);
 }
 
-void
+gboolean
 xmpp_connection_sm_enable (XmppConnection *self)
 {
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
@@ -272,7 +273,7 @@ xmpp_connection_sm_enable (XmppConnection *self)
 
   if (!priv->stream_management || priv->features == NULL ||
       xmpp_element_get_child (priv->features, "sm", NS_SM) == NULL)
-    return;
+    return FALSE;
 
   enable = xmpp_element_new ("enable", NS_SM);
   xmpp_element_set_attribute (enable, "resume", "true");
@@ -283,6 +284,8 @@ xmpp_connection_sm_enable (XmppConnection *self)
   priv->sm_h_in = 0;
   g_clear_pointer (&priv->sm_jid, xmpp_jid_unref);
   priv->sm_jid = xmpp_jid_ref (priv->bound_jid);
+  priv->phase = PHASE_ENABLE;
+  return TRUE;
 }
 
 gboolean
@@ -358,6 +361,8 @@ handle_failed (XmppConnection *self,
 
   /* <enable/> refused: the stream goes on without. */
   xmpp_connection_sm_reset (self);
+  if (priv->phase == PHASE_ENABLE)
+    xmpp_connection_become_ready (self, FALSE);
 }
 
 gboolean
@@ -390,6 +395,8 @@ xmpp_connection_sm_handle (XmppConnection *self,
       priv->sm_id = g_strdup (xmpp_element_get_attribute (element, "id"));
       g_free (priv->sm_location);
       priv->sm_location = g_strdup (xmpp_element_get_attribute (element, "location"));
+      if (priv->phase == PHASE_ENABLE)
+        xmpp_connection_become_ready (self, FALSE);
     }
   else if (strcmp (name, "resumed") == 0 && priv->phase == PHASE_RESUME)
     handle_resumed (self, element);

@@ -327,8 +327,10 @@ xmpp_connection_become_ready (XmppConnection *self,
 {
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
 
-  if (!resumed)
-    xmpp_connection_sm_enable (self);
+  /* Every stanza of the session is covered by stream management, or
+   * none: the session starts once the server answered <enable/>. */
+  if (!resumed && priv->phase != PHASE_ENABLE && xmpp_connection_sm_enable (self))
+    return;
   priv->resumed = resumed;
   priv->phase = PHASE_READY;
   clear_source (&priv->connect_timeout_source);
@@ -728,7 +730,7 @@ on_stanza (XmppStanza *stanza,
       return;
     }
 
-  if ((priv->phase == PHASE_READY || priv->phase == PHASE_RESUME) &&
+  if ((priv->phase == PHASE_READY || priv->phase == PHASE_RESUME || priv->phase == PHASE_ENABLE) &&
       xmpp_connection_sm_handle (self, element))
     return;
 

@@ -21,5 +21,7 @@
 #include <xmpp-glib/xmpp-sasl.h>
 #include <xmpp-glib/xmpp-connection.h>
 #include <xmpp-glib/xmpp-im-connection.h>
+#include <xmpp-glib/xmpp-account.h>
+#include <xmpp-glib/xmpp-client.h>
 
 #undef __XMPP_GLIB_INSIDE__
