@@ -905,6 +905,149 @@ find_openssl (int    argc,
 }
 
 /* ------------------------------------------------------------------ */
+/* Stream management */
+
+#define NS_SM "urn:xmpp:sm:3"
+
+static XmppStanza *
+last_received (FakeServer *server,
+               const char *name)
+{
+  GPtrArray *received = fake_server_get_received (server);
+
+  for (guint i = received->len; i > 0; i--)
+    {
+      XmppStanza *stanza = g_ptr_array_index (received, i - 1);
+
+      if (g_strcmp0 (xmpp_element_get_name (xmpp_stanza_get_element (stanza)), name) == 0)
+        return stanza;
+    }
+  return NULL;
+}
+
+static void
+test_sm_wrap (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = NULL;
+  XmppStanza *element;
+
+  g_test_summary ("A saved state with counts at 2^32 - 1 resumes; both counts wrap to 0 "
+                  "(XEP-0198 §5), and an acknowledgement of more than was sent ends the "
+                  "stream with undefined-condition.");
+
+  g_assert_true (xmpp_connection_restore_stream_state (
+    f->connection,
+    "<sm-state xmlns='urn:xmpp:xmpp-glib:sm-state:0' id='s1' jid='" FULL_JID "' "
+    "h-in='4294967295' h-acked='4294967294'>"
+    "<message xmlns='jabber:client' to='bob@" DOMAIN "'><body>waiting</body></message>"
+    "</sm-state>", &error));
+  g_assert_no_error (error);
+  g_assert_true (xmpp_connection_can_resume (f->connection));
+
+  xmpp_connection_set_tls_mode (f->connection, XMPP_TLS_MODE_INSECURE_PLAINTEXT);
+  fake_server_open_stream (f->server, FAKE_FEATURES_MECHANISMS ("SCRAM-SHA-256"));
+  fake_server_sasl (f->server, "SCRAM-SHA-256", FALSE);
+  fake_server_open_stream (f->server, FAKE_FEATURES_BIND "<sm xmlns='" NS_SM "'/>");
+  /* The server had the waiting message already: nothing is sent again. */
+  fake_server_expect (f->server, "resume", NS_SM,
+                      "<resumed xmlns='" NS_SM "' previd='s1' h='4294967295'/>");
+  g_assert_true (connect_sync (f, &error));
+  g_assert_no_error (error);
+  g_assert_true (xmpp_connection_get_resumed (f->connection));
+  g_assert_cmpstr (xmpp_jid_to_string (xmpp_connection_get_bound_jid (f->connection)), ==, FULL_JID);
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+  element = last_received (f->server, "resume");
+  g_assert_cmpstr (xmpp_element_get_attribute (xmpp_stanza_get_element (element), "h"), ==, "4294967295");
+  g_assert_cmpuint (fake_server_count_received (f->server, "message", FAKE_NS_CLIENT), ==, 0);
+
+  /* One stanza in: the incoming count wraps to 0. */
+  fake_server_send (f->server, "<message from='bob@" DOMAIN "/x' to='" FULL_JID "'><body>hi</body></message>"
+                               "<r xmlns='" NS_SM "'/>");
+  fake_server_expect (f->server, "a", NS_SM, NULL);
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+  element = last_received (f->server, "a");
+  g_assert_cmpstr (xmpp_element_get_attribute (xmpp_stanza_get_element (element), "h"), ==, "0");
+
+  /* Two stanzas out, acknowledged across the wrap with h='1'. */
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autoptr(XmppStanza) message = xmpp_stanza_new (XMPP_STANZA_KIND_MESSAGE, "chat");
+
+      xmpp_element_add_child_with_text (xmpp_stanza_get_element (message), "body", NULL, "out");
+      g_assert_true (xmpp_connection_send (f->connection, message));
+    }
+  fake_server_expect (f->server, "message", FAKE_NS_CLIENT, NULL);
+  fake_server_expect (f->server, "message", FAKE_NS_CLIENT, "<a xmlns='" NS_SM "' h='1'/>" PING);
+  fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, NULL);
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+  state = xmpp_connection_save_stream_state (f->connection);
+  g_assert_nonnull (state);
+  g_assert_null (strstr (state, "<message"));
+  g_assert_nonnull (strstr (state, "h-acked='1'"));
+
+  /* An acknowledgement of stanzas never sent. */
+  fake_server_send (f->server, "<a xmlns='" NS_SM "' h='5'/>");
+  fake_server_expect (f->server, "error", FAKE_NS_STREAM, NULL);
+  WAIT_UNTIL (f->n_closed == 1);
+  WAIT_UNTIL (fake_server_is_idle (f->server) || fake_server_client_gone (f->server));
+  g_assert_error (f->closed_error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_PROTOCOL);
+  g_assert_nonnull (strstr (fake_server_get_received_text (f->server), "<undefined-condition"));
+  g_assert_false (xmpp_connection_can_resume (f->connection));
+}
+
+static void
+collect_stanza (XmppConnection *connection,
+                XmppStanza     *stanza,
+                gpointer        user_data)
+{
+  g_ptr_array_add (user_data, xmpp_stanza_ref (stanza));
+}
+
+static void
+test_sm_resume_refused (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) handed = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_stanza_unref);
+
+  g_test_summary ("The server refuses to resume: the stanzas it did not acknowledge are "
+                  "handed to stanza-unacknowledged, in order, and a new session is bound "
+                  "with stream management enabled again.");
+
+  g_assert_true (xmpp_connection_restore_stream_state (
+    f->connection,
+    "<sm-state xmlns='urn:xmpp:xmpp-glib:sm-state:0' id='gone' jid='" FULL_JID "' h-in='3' h-acked='7'>"
+    "<message xmlns='jabber:client' to='bob@" DOMAIN "' id='m8'/>"
+    "<message xmlns='jabber:client' to='bob@" DOMAIN "' id='m9'/>"
+    "<message xmlns='jabber:client' to='bob@" DOMAIN "' id='m10'/>"
+    "</sm-state>", &error));
+  g_assert_no_error (error);
+  g_signal_connect (f->connection, "stanza-unacknowledged", G_CALLBACK (collect_stanza), handed);
+
+  xmpp_connection_set_tls_mode (f->connection, XMPP_TLS_MODE_INSECURE_PLAINTEXT);
+  fake_server_open_stream (f->server, FAKE_FEATURES_MECHANISMS ("SCRAM-SHA-256"));
+  fake_server_sasl (f->server, "SCRAM-SHA-256", FALSE);
+  fake_server_open_stream (f->server, FAKE_FEATURES_BIND "<sm xmlns='" NS_SM "'/>");
+  /* It handled one more of them (h='8'): only m9 and m10 may be lost. */
+  fake_server_expect (f->server, "resume", NS_SM,
+                      "<failed xmlns='" NS_SM "' h='8'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>");
+  fake_server_bind (f->server, FULL_JID);
+  fake_server_expect (f->server, "enable", NS_SM, "<enabled xmlns='" NS_SM "' id='new' resume='true'/>");
+  g_assert_true (connect_sync (f, &error));
+  g_assert_no_error (error);
+  g_assert_false (xmpp_connection_get_resumed (f->connection));
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+
+  g_assert_cmpuint (handed->len, ==, 2);
+  g_assert_cmpstr (xmpp_stanza_get_id (g_ptr_array_index (handed, 0)), ==, "m9");
+  g_assert_cmpstr (xmpp_stanza_get_id (g_ptr_array_index (handed, 1)), ==, "m10");
+  g_assert_true (xmpp_connection_can_resume (f->connection));
+  close_sync (f);
+}
+
+/* ------------------------------------------------------------------ */
 /* The IM connection */
 
 #define ROSTER_RESULT                                                         \
@@ -1082,6 +1225,8 @@ main (int    argc,
   ADD ("/connection/fake/ready-before-callback", test_ready_before_callback);
   ADD ("/connection/fake/bind-conflict", test_bind_conflict);
   ADD ("/connection/fake/xml-received-utf8", test_xml_received_utf8);
+  ADD ("/connection/fake/sm-wrap", test_sm_wrap);
+  ADD ("/connection/fake/sm-resume-refused", test_sm_resume_refused);
   g_test_add ("/im/fake/roster-hostile", Fixture, NULL, fixture_setup_im, test_im_roster_hostile,
               fixture_teardown);
   g_test_add ("/im/fake/presence-hostile", Fixture, NULL, fixture_setup_im, test_im_presence_hostile,
