@@ -2,6 +2,7 @@
 //
 // SPDX-License-Identifier: LGPL-2.1-or-later
 
+import GLib from 'gi://GLib';
 import System from 'system';
 import Xmpp from 'gi://Xmpp?version=1.0';
 
@@ -71,6 +72,32 @@ check('build a stanza', () => {
     assertEqual(iq.to_string(), "<iq type='get' id='r1'><query xmlns='jabber:iq:roster'/></iq>");
     const again = Xmpp.Stanza.new_from_string(iq.to_string(), -1);
     assert(again.get_element().equal(iq.get_element()), 'round trip');
+});
+
+check('a stanza error keeps its reply', () => {
+    // A GError of the domain made before any stanza error.
+    const made = new GLib.Error(Xmpp.StanzaError, Xmpp.StanzaError.CONFLICT, 'made in JS');
+    assertEqual(Xmpp.StanzaError.get_reply(made), null);
+    const reply = Xmpp.Stanza.new_from_string(
+        "<iq type='error' id='e1'><error type='cancel'>" +
+        "<item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>", -1);
+    let caught = null;
+    try {
+        reply.check_error();
+    } catch (e) {
+        caught = e;
+    }
+    assert(caught?.matches(Xmpp.stanza_error_quark(), Xmpp.StanzaError.ITEM_NOT_FOUND),
+        'check_error raises item-not-found');
+    assertEqual(Xmpp.StanzaError.get_reply(caught).get_id(), 'e1');
+    assertEqual(Xmpp.stanza_condition_to_string(caught.code), 'item-not-found');
+    assertEqual(Xmpp.stanza_condition_from_string('conflict'), Xmpp.StanzaError.CONFLICT);
+    assertEqual(Xmpp.stream_condition_to_string(Xmpp.StreamError.SEE_OTHER_HOST), 'see-other-host');
+    assertEqual(Xmpp.stream_condition_from_string('nonsense'), Xmpp.StreamError.UNDEFINED_CONDITION);
+    assertEqual(Xmpp.stanza_error_type_to_string(Xmpp.StanzaErrorType.AUTH), 'auth');
+    const [ok, type] = Xmpp.stanza_error_type_from_string('continue');
+    assert(ok, 'continue is a type');
+    assertEqual(type, Xmpp.StanzaErrorType.CONTINUE);
 });
 
 check('use XmppJid', () => {

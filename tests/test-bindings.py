@@ -106,6 +106,35 @@ class StanzaTest(unittest.TestCase):
                                               Xmpp.StanzaError.ITEM_NOT_FOUND))
 
 
+class ErrorTest(unittest.TestCase):
+    def test_condition_names(self):
+        self.assertEqual(Xmpp.stanza_condition_to_string(Xmpp.StanzaError.ITEM_NOT_FOUND),
+                         'item-not-found')
+        self.assertEqual(Xmpp.stanza_condition_from_string('item-not-found'),
+                         Xmpp.StanzaError.ITEM_NOT_FOUND)
+        self.assertEqual(Xmpp.stanza_condition_from_string('nonsense'),
+                         Xmpp.StanzaError.UNDEFINED_CONDITION)
+        self.assertEqual(Xmpp.stream_condition_to_string(Xmpp.StreamError.RESTRICTED_XML),
+                         'restricted-xml')
+        self.assertEqual(Xmpp.stream_condition_from_string('see-other-host'),
+                         Xmpp.StreamError.SEE_OTHER_HOST)
+        self.assertEqual(Xmpp.stream_condition_from_string(None),
+                         Xmpp.StreamError.UNDEFINED_CONDITION)
+        self.assertEqual(Xmpp.stanza_error_type_to_string(Xmpp.StanzaErrorType.WAIT), 'wait')
+        self.assertEqual(Xmpp.stanza_error_type_from_string('modify'),
+                         (True, Xmpp.StanzaErrorType.MODIFY))
+        self.assertFalse(Xmpp.stanza_error_type_from_string('later')[0])
+
+    def test_reply_of_other_errors(self):
+        # A GError that PyGObject makes from a Python exception, in the
+        # stanza error domain or another, carries no stanza.
+        domain = GLib.quark_to_string(Xmpp.stanza_error_quark())
+        made = GLib.Error('made in Python', domain, Xmpp.StanzaError.CONFLICT)
+        self.assertIsNone(Xmpp.StanzaError.get_reply(made))
+        other = GLib.Error('other', 'g-io-error-quark', 0)
+        self.assertIsNone(Xmpp.stanza_error_get_reply(other))
+
+
 class JidTest(unittest.TestCase):
     def test_parse_and_normalise(self):
         jid = Xmpp.Jid.new('Juliet@Example.COM/Balcony')
@@ -137,6 +166,23 @@ class JidTest(unittest.TestCase):
         escaped = Xmpp.Jid.escape_localpart("d'artagnan")
         self.assertEqual(escaped, 'd\\27artagnan')
         self.assertEqual(Xmpp.Jid.unescape_localpart(escaped), "d'artagnan")
+
+
+class SaslTest(unittest.TestCase):
+    def test_conditions(self):
+        self.assertEqual(Xmpp.sasl_condition_to_string(Xmpp.SaslError.NOT_AUTHORIZED),
+                         'not-authorized')
+        self.assertEqual(Xmpp.sasl_condition_from_string('account-disabled'),
+                         Xmpp.SaslError.ACCOUNT_DISABLED)
+        # The library's own codes have no element name; unknown names are UNDEFINED.
+        self.assertIsNone(Xmpp.sasl_condition_to_string(Xmpp.SaslError.SERVER_SIGNATURE))
+        self.assertEqual(Xmpp.sasl_condition_from_string('bad-request'),
+                         Xmpp.SaslError.UNDEFINED)
+        self.assertEqual(Xmpp.sasl_condition_from_string(None), Xmpp.SaslError.UNDEFINED)
+        error = GLib.Error.new_literal(Xmpp.sasl_error_quark(), 'refused',
+                                       Xmpp.SaslError.MECHANISM_TOO_WEAK)
+        self.assertTrue(error.matches(Xmpp.sasl_error_quark(), Xmpp.SaslError.MECHANISM_TOO_WEAK))
+        self.assertEqual(GLib.quark_to_string(Xmpp.sasl_error_quark()), 'xmpp-sasl-error-quark')
 
 
 if __name__ == '__main__':

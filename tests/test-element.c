@@ -233,7 +233,9 @@ test_grow_parsed_attributes (void)
 static void
 test_invalid_names (void)
 {
-  static const char *const names[] = { "x/><iq type='set'", "a b", "", "1abc", "p:x", "a&b" };
+  static const char *const names[] = {
+    "x/><iq type='set'", "a b", "", "1abc", "p:x", "a&b", "a\u00d7b", "-x", "\xff",
+  };
 
   g_test_summary ("Names are written as they are, so one that is not an XML name is refused "
                   "at once: markup cannot be slipped in through a name.");
@@ -258,6 +260,47 @@ test_invalid_names (void)
   }
 }
 
+static void
+test_from_string_hostile (void)
+{
+  static const struct {
+    const char *xml;
+    gssize length;
+    int code;
+  } cases[] = {
+    { "<!DOCTYPE a [<!ENTITY x 'y'>]><a>&x;</a>", -1, XMPP_STREAM_ERROR_RESTRICTED_XML },
+    { "<!DOCTYPE a [<!ENTITY l 'l'><!ENTITY l2 '&l;&l;&l;&l;'>]><a>&l2;</a>", -1,
+      XMPP_STREAM_ERROR_RESTRICTED_XML },
+    { "<a><!ENTITY x 'y'></a>", -1, XMPP_STREAM_ERROR_RESTRICTED_XML },
+    { "<a>\xc3\x28</a>", -1, XMPP_STREAM_ERROR_NOT_WELL_FORMED },
+    { "<a>\0</a>", 8, XMPP_STREAM_ERROR_NOT_WELL_FORMED },
+    { "<a/><b/>", -1, XMPP_STREAM_ERROR_NOT_WELL_FORMED },
+    { "<a/>x", -1, XMPP_STREAM_ERROR_NOT_WELL_FORMED },
+    { "<a/></fragment><fragment>", -1, XMPP_STREAM_ERROR_NOT_WELL_FORMED },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppElement) e = NULL;
+  g_autoptr(GString) huge = g_string_new ("<a>");
+
+  g_test_summary ("Parsing an element from text refuses a DTD, entities, bytes that are not "
+                  "UTF-8, more than one element and oversized input with a GError.");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      e = xmpp_element_new_from_string (cases[i].xml, cases[i].length, &error);
+      g_assert_null (e);
+      g_assert_error (error, XMPP_STREAM_ERROR, cases[i].code);
+      g_clear_error (&error);
+    }
+
+  while (huge->len <= XMPP_PARSER_DEFAULT_MAX_STANZA_SIZE)
+    g_string_append (huge, "<b c='0123456789'/>");
+  g_string_append (huge, "</a>");
+  e = xmpp_element_new_from_string (huge->str, huge->len, &error);
+  g_assert_null (e);
+  g_assert_error (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_POLICY_VIOLATION);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -271,6 +314,7 @@ main (int    argc,
   g_test_add_func ("/element/children/remove", test_remove_and_lifetime);
   g_test_add_func ("/element/copy-equal", test_copy_equal);
   g_test_add_func ("/element/from-string", test_from_string);
+  g_test_add_func ("/element/from-string/hostile", test_from_string_hostile);
   g_test_add_func ("/element/attributes/grow-parsed", test_grow_parsed_attributes);
   g_test_add_func ("/element/invalid-names", test_invalid_names);
 

@@ -4,6 +4,8 @@
  */
 #include <xmpp-glib/xmpp-glib.h>
 
+#include <string.h>
+
 static void
 test_kinds (void)
 {
@@ -211,6 +213,80 @@ test_error_tables (void)
   g_assert_cmpint (xmpp_stream_condition_from_string (NULL), ==, XMPP_STREAM_ERROR_UNDEFINED_CONDITION);
   g_assert_cmpstr (xmpp_stanza_error_type_to_string (XMPP_STANZA_ERROR_TYPE_MODIFY), ==, "modify");
   g_assert_false (xmpp_stanza_error_type_from_string ("later", NULL));
+  g_assert_cmpstr (xmpp_stanza_condition_to_string (XMPP_STANZA_ERROR_ITEM_NOT_FOUND), ==, "item-not-found");
+  g_assert_cmpint (xmpp_stanza_condition_from_string ("nonsense"), ==, XMPP_STANZA_ERROR_UNDEFINED_CONDITION);
+  g_assert_cmpint (xmpp_stanza_condition_from_string (NULL), ==, XMPP_STANZA_ERROR_UNDEFINED_CONDITION);
+  for (int i = XMPP_STANZA_ERROR_TYPE_AUTH; i <= XMPP_STANZA_ERROR_TYPE_WAIT; i++)
+    {
+      XmppStanzaErrorType type = -1;
+
+      g_assert_true (xmpp_stanza_error_type_from_string (xmpp_stanza_error_type_to_string (i), &type));
+      g_assert_cmpint (type, ==, i);
+    }
+  g_assert_false (xmpp_stanza_error_type_from_string (NULL, NULL));
+}
+
+static void
+test_from_string_hostile (void)
+{
+  static const struct {
+    const char *xml;
+    gssize length;
+    int code;
+  } cases[] = {
+    { "<!DOCTYPE message [<!ENTITY a 'b'>]><message>&a;</message>", -1, XMPP_STREAM_ERROR_RESTRICTED_XML },
+    { "<message><!DOCTYPE x></message>", -1, XMPP_STREAM_ERROR_RESTRICTED_XML },
+    { "<message>&lol;</message>", -1, XMPP_STREAM_ERROR_RESTRICTED_XML },
+    { "<message><?pi x?></message>", -1, XMPP_STREAM_ERROR_RESTRICTED_XML },
+    { "<message><body>\xff\xfe</body></message>", -1, XMPP_STREAM_ERROR_NOT_WELL_FORMED },
+    { "<message><body>a\0b</body></message>", 35, XMPP_STREAM_ERROR_NOT_WELL_FORMED },
+    { "<message/><iq/>", -1, XMPP_STREAM_ERROR_NOT_WELL_FORMED },
+    { "<message/>text", -1, XMPP_STREAM_ERROR_NOT_WELL_FORMED },
+    { "<message/></stream:stream>", -1, XMPP_STREAM_ERROR_NOT_WELL_FORMED },
+    { "<message/></fragment><fragment>", -1, XMPP_STREAM_ERROR_NOT_WELL_FORMED },
+    { "<message><body>", -1, XMPP_STREAM_ERROR_NOT_WELL_FORMED },
+    { "<p:message/>", -1, XMPP_STREAM_ERROR_NOT_WELL_FORMED },
+    { "  ", -1, XMPP_STREAM_ERROR_NOT_WELL_FORMED },
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(XmppStanza) stanza = NULL;
+  g_autoptr(GString) huge = g_string_new ("<message><body>");
+
+  g_test_summary ("Parsing a stanza from text refuses a DTD, entities, bytes that are not "
+                  "UTF-8, more or less than one element and oversized input with a GError "
+                  "whose position is in the caller's text.");
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_test_message ("%s", cases[i].xml);
+      stanza = xmpp_stanza_new_from_string (cases[i].xml, cases[i].length, &error);
+      g_assert_null (stanza);
+      g_assert_error (error, XMPP_STREAM_ERROR, cases[i].code);
+      g_assert_null (strstr (error->message, "stream:stream xmlns"));
+      g_clear_error (&error);
+    }
+
+  stanza = xmpp_stanza_new_from_string ("<message><!-- c --></message>", -1, &error);
+  g_assert_null (stanza);
+  g_assert_error (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_RESTRICTED_XML);
+  g_assert_true (g_str_has_suffix (error->message, "(line 1, column 20)"));
+  g_clear_error (&error);
+
+  while (huge->len <= XMPP_PARSER_DEFAULT_MAX_STANZA_SIZE)
+    g_string_append (huge, "0123456789abcdef");
+  g_string_append (huge, "</body></message>");
+  stanza = xmpp_stanza_new_from_string (huge->str, huge->len, &error);
+  g_assert_null (stanza);
+  g_assert_error (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_POLICY_VIOLATION);
+  g_clear_error (&error);
+
+  /* The stream: prefix is bound and the default namespace is jabber:client. */
+  stanza = xmpp_stanza_new_from_string ("<message><stream:error/><b/></message>", -1, &error);
+  g_assert_no_error (error);
+  g_assert_true (xmpp_element_is (xmpp_element_get_child_at (xmpp_stanza_get_element (stanza), 0),
+                                  "error", "http://etherx.jabber.org/streams"));
+  g_assert_true (xmpp_element_is (xmpp_element_get_child_at (xmpp_stanza_get_element (stanza), 1),
+                                  "b", "jabber:client"));
 }
 
 int
@@ -226,6 +302,7 @@ main (int    argc,
   g_test_add_func ("/stanza/replies", test_replies);
   g_test_add_func ("/stanza/error/parsing", test_error_parsing);
   g_test_add_func ("/stanza/error/tables", test_error_tables);
+  g_test_add_func ("/stanza/from-string/hostile", test_from_string_hostile);
 
   return g_test_run ();
 }

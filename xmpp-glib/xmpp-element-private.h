@@ -45,6 +45,14 @@ XmppElement *xmpp_element_new_take (char *name,
 XmppElement *xmpp_element_new_take_sized (char  *name,
                                           char  *ns,
                                           guint  n_attributes);
+/* Parses the one element of @xml (@length -1 if NUL-terminated) with the
+ * restrictions and limits of a stream, as a fragment whose default
+ * namespace is @default_namespace (nullable) and where the stream: prefix
+ * is bound. */
+XmppElement *xmpp_element_parse (const char *xml,
+                                 gssize      length,
+                                 const char *default_namespace,
+                                 GError    **error);
 /* Appends an attribute without looking for an existing one of the same
  * name; takes ownership of all three strings (@name and @ns names as
  * xmpp-names-private.h makes them, @value g_malloc'd). */

@@ -9,6 +9,8 @@
 
 #include <string.h>
 
+#include <libxml/tree.h>
+
 /**
  * XmppElement:
  *
@@ -43,25 +45,12 @@ G_DEFINE_BOXED_TYPE (XmppElement, xmpp_element, xmpp_element_ref, xmpp_element_u
 
 /* Whether @name can be written as an XML name without a prefix: the
  * writer copies names as they are, so an application must not be able to
- * slip markup in through one. */
+ * slip markup in through one, nor make the stream not well-formed. */
 static gboolean
 is_valid_name (const char *name)
 {
-  const char *p;
-
-  if (name == NULL || *name == '\0' || !g_utf8_validate (name, -1, NULL))
-    return FALSE;
-  for (p = name; *p != '\0'; p = g_utf8_next_char (p))
-    {
-      gunichar c = g_utf8_get_char (p);
-      gboolean first = p == name;
-
-      if (c == ':' || g_unichar_isspace (c) || c < 0x20 || strchr ("<>&'\"/=!?;,()[]{}*+|^`\\#$%@~", c) != NULL)
-        return FALSE;
-      if (first && (c == '-' || c == '.' || g_unichar_isdigit (c)))
-        return FALSE;
-    }
-  return TRUE;
+  return name != NULL && g_utf8_validate (name, -1, NULL) &&
+         xmlValidateNCName ((const xmlChar *) name, 0) == 0;
 }
 
 static inline char *
@@ -131,6 +120,34 @@ capture_root (XmppStanza *stanza,
     *root = xmpp_element_ref (xmpp_stanza_get_element (stanza));
 }
 
+XmppElement *
+xmpp_element_parse (const char *xml,
+                    gssize      length,
+                    const char *default_namespace,
+                    GError    **error)
+{
+  static const XmppParserHandlers handlers = { NULL, capture_root, NULL };
+  g_autoptr(XmppParser) parser = NULL;
+  XmppElement *root = NULL;
+
+  if (length < 0)
+    length = strlen (xml);
+
+  parser = xmpp_parser_new_fragment_in_namespace (default_namespace);
+  xmpp_parser_set_handlers (parser, &handlers, &root);
+  if (!xmpp_parser_feed (parser, (const guint8 *) xml, length, error) ||
+      !xmpp_parser_finish (parser, error))
+    {
+      g_clear_pointer (&root, xmpp_element_unref);
+      return NULL;
+    }
+
+  if (root == NULL)
+    g_set_error_literal (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_NOT_WELL_FORMED,
+                         _("The text holds no XML element"));
+  return root;
+}
+
 /**
  * xmpp_element_new_from_string:
  * @xml: the text of one XML element
@@ -150,29 +167,10 @@ xmpp_element_new_from_string (const char *xml,
                               gssize      length,
                               GError    **error)
 {
-  static const XmppParserHandlers handlers = { NULL, capture_root, NULL };
-  g_autoptr(XmppParser) parser = NULL;
-  XmppElement *root = NULL;
-
   g_return_val_if_fail (xml != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (length < 0)
-    length = strlen (xml);
-
-  parser = xmpp_parser_new_fragment ();
-  xmpp_parser_set_handlers (parser, &handlers, &root);
-  if (!xmpp_parser_feed (parser, (const guint8 *) xml, length, error) ||
-      !xmpp_parser_finish (parser, error))
-    {
-      g_clear_pointer (&root, xmpp_element_unref);
-      return NULL;
-    }
-
-  if (root == NULL)
-    g_set_error_literal (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_NOT_WELL_FORMED,
-                         _("The text holds no XML element"));
-  return root;
+  return xmpp_element_parse (xml, length, NULL, error);
 }
 
 /**
@@ -262,8 +260,9 @@ xmpp_element_copy (XmppElement *self)
 
   g_return_val_if_fail (self != NULL, NULL);
 
-  copy = xmpp_element_new_take (xmpp_name_acquire (self->name),
-                                xmpp_name_acquire (self->ns));
+  copy = xmpp_element_new_take_sized (xmpp_name_acquire (self->name),
+                                      xmpp_name_acquire (self->ns),
+                                      self->n_attrs);
   for (guint i = 0; i < self->n_attrs; i++)
     xmpp_element_take_attribute (copy,
                                  xmpp_name_acquire (self->attrs[i].name),

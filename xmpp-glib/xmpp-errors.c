@@ -49,6 +49,18 @@ xmpp_stanza_error_private_clear (XmppStanzaErrorPrivate *priv)
  */
 G_DEFINE_EXTENDED_ERROR (XmppStanzaError, xmpp_stanza_error)
 
+/* A GError gets room for the private data only if its domain is
+ * registered when it is made, but has its private data cleared whenever it
+ * is freed after the registration. PyGObject and GJS make a GError from
+ * the domain's name alone, without calling xmpp_stanza_error_quark(), so
+ * the domain is registered as soon as the library is loaded: no error of
+ * it can exist before. */
+__attribute__ ((constructor)) static void
+register_error_domains (void)
+{
+  (void) xmpp_stanza_error_quark ();
+}
+
 void
 xmpp_stanza_error_set_reply (GError     *error,
                              XmppStanza *reply)
@@ -69,6 +81,10 @@ xmpp_stanza_error_set_reply (GError     *error,
  * Gives the error stanza a %XMPP_STANZA_ERROR came from, such as the
  * `type='error'` reply to an IQ request, for its application-specific
  * condition or any other detail.
+ *
+ * The stanza travels with the #GError itself, as an extended error: it
+ * reaches C and GJS code, but PyGObject makes a new #GError from the
+ * exception's domain, code and message, which has none.
  *
  * Returns: (transfer none) (nullable): the error reply, or %NULL if
  *   @error is not in the %XMPP_STANZA_ERROR domain or was not made from a

@@ -122,15 +122,6 @@ xmpp_stanza_new_for_element (XmppElement *element)
   return xmpp_stanza_new_take_element (xmpp_element_ref (element));
 }
 
-static void
-capture_stanza (XmppStanza *stanza,
-                gpointer    user_data)
-{
-  GPtrArray *stanzas = user_data;
-
-  g_ptr_array_add (stanzas, xmpp_stanza_ref (stanza));
-}
-
 /**
  * xmpp_stanza_new_from_string:
  * @xml: the text of one stanza
@@ -150,36 +141,13 @@ xmpp_stanza_new_from_string (const char *xml,
                              gssize      length,
                              GError    **error)
 {
-  static const char header[] =
-    "<stream:stream xmlns='" XMPP_NS_CLIENT "' xmlns:stream='" XMPP_NS_STREAM "'>";
-  static const XmppParserHandlers handlers = { NULL, capture_stanza, NULL };
-  g_autoptr(XmppParser) parser = NULL;
-  g_autoptr(GPtrArray) stanzas = NULL;
+  XmppElement *element;
 
   g_return_val_if_fail (xml != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  if (length < 0)
-    length = strlen (xml);
-
-  /* The text is read as it would be inside a client stream, so that the
-   * default namespace and the stream: prefix are in scope. */
-  stanzas = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_stanza_unref);
-  parser = xmpp_parser_new ();
-  xmpp_parser_set_handlers (parser, &handlers, stanzas);
-  if (!xmpp_parser_feed (parser, (const guint8 *) header, sizeof header - 1, error) ||
-      !xmpp_parser_feed (parser, (const guint8 *) xml, length, error) ||
-      !xmpp_parser_feed (parser, (const guint8 *) XMPP_STREAM_FOOTER, strlen (XMPP_STREAM_FOOTER), error) ||
-      !xmpp_parser_finish (parser, error))
-    return NULL;
-
-  if (stanzas->len != 1)
-    {
-      g_set_error (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_NOT_WELL_FORMED,
-                   _("The text holds %u elements instead of one stanza"), stanzas->len);
-      return NULL;
-    }
-  return g_ptr_array_steal_index (stanzas, 0);
+  element = xmpp_element_parse (xml, length, XMPP_NS_CLIENT, error);
+  return element != NULL ? xmpp_stanza_new_take_element (element) : NULL;
 }
 
 static XmppStanza *
