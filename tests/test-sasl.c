@@ -1,5 +1,5 @@
 /* test-sasl.c: tests for the SASL client, against the server side of GNU
- * SASL running in the same process, and for SCRAM-SHA-512, which GSASL
+ * SASL running in the same process and, for SCRAM-SHA-512, which GSASL
  * lacks, against a server side computed here with GnuTLS
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
@@ -246,7 +246,6 @@ tamper_signature (GString  *message,
 typedef struct
 {
   gboolean plus;                 /* the mechanism is SCRAM-SHA-512-PLUS */
-  gboolean offers_plus;          /* the offer had a -PLUS mechanism */
   guint round;
   char *gs2_header;
   char *client_first_bare;
@@ -291,10 +290,11 @@ scram_server_first (Fixture     *fixture,
   if (bare == NULL || !g_str_has_prefix (++bare, "n=" USER ",r="))
     return GSASL_MECHANISM_PARSE_ERROR;
   server->gs2_header = g_strndup (client_first, bare - client_first);
-  /* "p=" exactly with -PLUS; "y" where this server offered -PLUS means
-   * that someone removed it from the offer (RFC 5802 §6). */
+  /* "p=" exactly with -PLUS; "y" to a server that can bind, and so offers
+   * -PLUS, means that someone removed it from the offer (RFC 5802 §6).
+   * GSASL's server decides the same way. */
   if (server->plus != g_str_has_prefix (server->gs2_header, "p=") ||
-      (server->gs2_header[0] == 'y' && server->offers_plus))
+      (server->gs2_header[0] == 'y' && (fixture->tls_unique != NULL || fixture->tls_exporter != NULL)))
     return GSASL_AUTHENTICATION_ERROR;
 
   g_assert_cmpint (gnutls_rnd (GNUTLS_RND_NONCE, random, sizeof random), ==, 0);
@@ -436,15 +436,6 @@ server_step (Fixture       *fixture,
   return rc;
 }
 
-static gboolean
-offers_plus (const char * const *offered)
-{
-  for (guint i = 0; offered != NULL && offered[i] != NULL; i++)
-    if (g_str_has_suffix (offered[i], "-PLUS"))
-      return TRUE;
-  return FALSE;
-}
-
 /* Runs one exchange between @client and the server side (GSASL's, or the
  * test's for SCRAM-SHA-512), turning every element the client gives into
  * a server step and every server output into the element RFC 6120 §6.4
@@ -488,14 +479,9 @@ run_exchange (Fixture            *fixture,
     memcpy (fixture->client_first, g_bytes_get_data (input, NULL), fixture->client_first_len);
 
   if (g_str_has_prefix (mechanism, "SCRAM-SHA-512"))
-    {
-      scram.plus = g_str_has_suffix (mechanism, "-PLUS");
-      scram.offers_plus = offers_plus (offered);
-    }
+    scram.plus = g_str_has_suffix (mechanism, "-PLUS");
   else
-    {
-      g_assert_cmpint (gsasl_server_start (fixture->gsasl, mechanism, &session), ==, GSASL_OK);
-    }
+    g_assert_cmpint (gsasl_server_start (fixture->gsasl, mechanism, &session), ==, GSASL_OK);
 
   for (;;)
     {
@@ -596,9 +582,30 @@ set_both_bindings (XmppSaslClient      *client,
 static void
 give_server_bindings (Fixture *fixture)
 {
+  g_clear_pointer (&fixture->tls_unique, g_bytes_unref);
+  g_clear_pointer (&fixture->tls_exporter, g_bytes_unref);
   fixture->tls_unique = g_bytes_new_static (unique_data, sizeof unique_data);
   fixture->tls_exporter = g_bytes_new_static (exporter_data, sizeof exporter_data);
 }
+
+/* Runs an exchange that must succeed with @mechanism. */
+static void
+assert_exchange_succeeds (Fixture            *fixture,
+                          XmppSaslClient     *client,
+                          const char * const *offered,
+                          const char * const *channel_bindings,
+                          const char         *mechanism)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_cmpint (run_exchange (fixture, client, offered, channel_bindings, &error), ==,
+                   XMPP_SASL_STATUS_SUCCESS);
+  g_assert_no_error (error);
+  g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, mechanism);
+}
+
+/* The SCRAM mechanisms without -PLUS, one for each hash. */
+static const char *const scram_mechanisms[] = { "SCRAM-SHA-1", "SCRAM-SHA-256", "SCRAM-SHA-512" };
 
 /* Error domain and conditions */
 
@@ -815,7 +822,7 @@ test_select (Fixture       *fixture,
                   "the transport and credentials allow: -PLUS only with binding data of "
                   "a type fit for the TLS version and listed by the server, PLAIN only "
                   "over TLS, EXTERNAL and ANONYMOUS only on request. SCRAM-SHA-512(-PLUS), "
-                  "which GSASL lacks, is the library's own and comes first.");
+                  "which GSASL lacks, comes first.");
 
   for (guint i = 0; i < G_N_ELEMENTS (select_cases); i++)
     {
@@ -964,14 +971,6 @@ test_wrong_password (Fixture       *fixture,
   g_assert_nonnull (strstr (error->message, gsasl_strerror (GSASL_AUTHENTICATION_ERROR)));
 }
 
-/* The mechanism a test registered with, or @fallback without one. */
-static const char *
-mechanism_or (gconstpointer  user_data,
-              const char    *fallback)
-{
-  return user_data != NULL ? user_data : fallback;
-}
-
 static void
 test_plus_mismatch (Fixture       *fixture,
                     gconstpointer  user_data)
@@ -980,7 +979,7 @@ test_plus_mismatch (Fixture       *fixture,
   g_autoptr(XmppSaslClient) client = new_client (TRUE);
   g_autoptr(GBytes) unique = g_bytes_new_static (unique_data, sizeof unique_data);
   g_autoptr(GError) error = NULL;
-  const char *base = mechanism_or (user_data, "SCRAM-SHA-1");
+  const char *base = user_data;
   g_autofree char *plus = g_strconcat (base, "-PLUS", NULL);
   const char *offered[] = { plus, base, NULL };
 
@@ -1002,54 +1001,79 @@ test_authzid (Fixture       *fixture,
 {
   const char *offered[] = { "SCRAM-SHA-256", NULL };
   g_autoptr(XmppSaslClient) client = NULL;
-  g_autoptr(GError) error = NULL;
 
   client = xmpp_sasl_client_new (USER, PASSWORD, "admin@" DOMAIN, "xmpp", DOMAIN, TRUE);
-  g_assert_cmpint (run_exchange (fixture, client, offered, NULL, &error), ==, XMPP_SASL_STATUS_SUCCESS);
-  g_assert_no_error (error);
+  assert_exchange_succeeds (fixture, client, offered, NULL, "SCRAM-SHA-256");
   g_assert_cmpstr (fixture->authzid, ==, "admin@" DOMAIN);
   g_assert_true (g_str_has_prefix (fixture->client_first, "n,a=admin@" DOMAIN ",n=" USER ","));
 }
 
-static void
-test_external (Fixture       *fixture,
-               gconstpointer  user_data)
+/* A mechanism without password, which the caller must ask for. */
+typedef struct
 {
-  const char *offered[] = { "SCRAM-SHA-256", "EXTERNAL", NULL };
-  g_autoptr(XmppSaslClient) client = NULL;
-  g_autoptr(GError) error = NULL;
+  XmppSaslMechanism flag;
+  const char *name;
+  gboolean tls;
+  const char *also_offered;
+  const char *initial_response;
+} PasswordlessCase;
 
-  client = xmpp_sasl_client_new (NULL, NULL, NULL, "xmpp", DOMAIN, TRUE);
-  xmpp_sasl_client_set_allowed_mechanisms (client, XMPP_SASL_MECHANISM_EXTERNAL);
-  g_assert_cmpint (run_exchange (fixture, client, offered, NULL, &error), ==, XMPP_SASL_STATUS_SUCCESS);
-  g_assert_no_error (error);
-  g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, "EXTERNAL");
-  g_assert_cmpstr (fixture->client_first, ==, "");
+static const PasswordlessCase external_case = {
+  XMPP_SASL_MECHANISM_EXTERNAL, "EXTERNAL", TRUE, "SCRAM-SHA-256", "",
+};
+static const PasswordlessCase anonymous_case = {
+  XMPP_SASL_MECHANISM_ANONYMOUS, "ANONYMOUS", FALSE, "PLAIN", "anonymous",
+};
+
+static void
+test_passwordless (Fixture       *fixture,
+                   gconstpointer  user_data)
+{
+  const PasswordlessCase *c = user_data;
+  const char *offered[] = { c->also_offered, c->name, NULL };
+  g_autoptr(XmppSaslClient) client = xmpp_sasl_client_new (NULL, NULL, NULL, "xmpp", DOMAIN, c->tls);
+
+  xmpp_sasl_client_set_allowed_mechanisms (client, c->flag);
+  assert_exchange_succeeds (fixture, client, offered, NULL, c->name);
+  g_assert_cmpstr (fixture->client_first, ==, c->initial_response);
 }
 
+/* The server's proof and its first message, for each SCRAM hash; the
+ * tests take the mechanism as their data. */
+
+/* Runs an exchange with @mechanism, offered after SCRAM-SHA-1 so that the
+ * strongest must be picked, against a server that misbehaves as @tamper.
+ * It must fail with @code, or succeed when @code is -1. */
 static void
-test_anonymous (Fixture       *fixture,
-                gconstpointer  user_data)
+check_scram_exchange (Fixture    *fixture,
+                      const char *mechanism,
+                      Tamper      tamper,
+                      int         code)
 {
-  const char *offered[] = { "ANONYMOUS", "PLAIN", NULL };
-  g_autoptr(XmppSaslClient) client = NULL;
+  const char *offered[] = { "SCRAM-SHA-1", mechanism, NULL };
+  g_autoptr(XmppSaslClient) client = new_client (TRUE);
   g_autoptr(GError) error = NULL;
+  XmppSaslStatus status;
 
-  client = xmpp_sasl_client_new (NULL, NULL, NULL, "xmpp", DOMAIN, FALSE);
-  xmpp_sasl_client_set_allowed_mechanisms (client, XMPP_SASL_MECHANISM_ANONYMOUS);
-  g_assert_cmpint (run_exchange (fixture, client, offered, NULL, &error), ==, XMPP_SASL_STATUS_SUCCESS);
-  g_assert_no_error (error);
-  g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, "ANONYMOUS");
-  g_assert_cmpstr (fixture->client_first, ==, "anonymous");
+  fixture->tamper = tamper;
+  status = run_exchange (fixture, client, offered, NULL, &error);
+  if (code < 0)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpint (status, ==, XMPP_SASL_STATUS_SUCCESS);
+    }
+  else
+    {
+      g_assert_error (error, XMPP_SASL_ERROR, code);
+      g_assert_cmpint (status, ==, XMPP_SASL_STATUS_FAILED);
+    }
+  g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, mechanism);
 }
-
-/* The server's proof */
 
 static void
 test_signature_tampered (Fixture       *fixture,
                          gconstpointer  user_data)
 {
-  const char *offered[] = { "SCRAM-SHA-1", mechanism_or (user_data, "SCRAM-SHA-256"), NULL };
   const Tamper tampers[] = { TAMPER_SIGNATURE, TAMPER_SHORT_SIGNATURE };
 
   g_test_summary ("One flipped bit in the server signature of the server-final "
@@ -1059,15 +1083,8 @@ test_signature_tampered (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (tampers); i++)
     {
-      g_autoptr(XmppSaslClient) client = new_client (TRUE);
-      g_autoptr(GError) error = NULL;
-
-      fixture->tamper = tampers[i];
-      g_assert_cmpint (run_exchange (fixture, client, offered, NULL, &error), ==,
-                       XMPP_SASL_STATUS_FAILED);
-      g_assert_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_SERVER_SIGNATURE);
+      check_scram_exchange (fixture, user_data, tampers[i], XMPP_SASL_ERROR_SERVER_SIGNATURE);
       g_assert_cmpint (fixture->server_rc, ==, GSASL_OK);
-      g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, offered[1]);
     }
 }
 
@@ -1075,61 +1092,39 @@ static void
 test_signature_missing (Fixture       *fixture,
                         gconstpointer  user_data)
 {
-  const char *offered[] = { mechanism_or (user_data, "SCRAM-SHA-256"), NULL };
-  g_autoptr(XmppSaslClient) client = new_client (TRUE);
-  g_autoptr(GError) error = NULL;
-
   g_test_summary ("A bare <success/> that arrives instead of SCRAM's server-final "
                   "message proves nothing about the server, and is refused with "
                   "XMPP_SASL_ERROR_SERVER_SIGNATURE.");
 
-  fixture->tamper = TAMPER_NO_FINAL;
-  g_assert_cmpint (run_exchange (fixture, client, offered, NULL, &error), ==, XMPP_SASL_STATUS_FAILED);
-  g_assert_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_SERVER_SIGNATURE);
+  check_scram_exchange (fixture, user_data, TAMPER_NO_FINAL, XMPP_SASL_ERROR_SERVER_SIGNATURE);
   g_assert_cmpint (fixture->server_rc, ==, GSASL_OK);
-  g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, offered[0]);
 }
 
 static void
 test_final_in_challenge (Fixture       *fixture,
                          gconstpointer  user_data)
 {
-  const char *offered[] = { mechanism_or (user_data, "SCRAM-SHA-256"), NULL };
-  g_autoptr(XmppSaslClient) client = new_client (TRUE);
-  g_autoptr(GError) error = NULL;
-
   g_test_summary ("The server-final message may also come in a last <challenge/>, "
                   "answered with an empty <response/>, before a bare <success/>.");
 
-  fixture->tamper = TAMPER_FINAL_IN_CHALLENGE;
-  g_assert_cmpint (run_exchange (fixture, client, offered, NULL, &error), ==, XMPP_SASL_STATUS_SUCCESS);
-  g_assert_no_error (error);
-  g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, offered[0]);
+  check_scram_exchange (fixture, user_data, TAMPER_FINAL_IN_CHALLENGE, -1);
 }
 
 static void
 test_nonce (Fixture       *fixture,
             gconstpointer  user_data)
 {
-  const char *offered[] = { mechanism_or (user_data, "SCRAM-SHA-1"), NULL };
-  g_autoptr(XmppSaslClient) client = new_client (TRUE);
-  g_autoptr(GError) error = NULL;
-
   g_test_summary ("A server-first message whose nonce does not start with the "
-                  "client's nonce (RFC 5802 §5.1) is refused, by GSASL or by the "
-                  "library's SCRAM-SHA-512, with XMPP_SASL_ERROR_PROTOCOL.");
+                  "client's nonce (RFC 5802 §5.1) is refused with "
+                  "XMPP_SASL_ERROR_PROTOCOL.");
 
-  fixture->tamper = TAMPER_NONCE;
-  g_assert_cmpint (run_exchange (fixture, client, offered, NULL, &error), ==, XMPP_SASL_STATUS_FAILED);
-  g_assert_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_PROTOCOL);
-  g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, offered[0]);
+  check_scram_exchange (fixture, user_data, TAMPER_NONCE, XMPP_SASL_ERROR_PROTOCOL);
 }
 
 static void
 test_iterations_minimum (Fixture       *fixture,
                          gconstpointer  user_data)
 {
-  const char *offered[] = { mechanism_or (user_data, "SCRAM-SHA-256"), NULL };
   g_autofree char *below = g_strdup_printf ("%u", XMPP_SASL_SCRAM_MIN_ITERATIONS - 1);
   g_autofree char *minimum = g_strdup_printf ("%u", XMPP_SASL_SCRAM_MIN_ITERATIONS);
   const char *counts[] = { "1", below };
@@ -1141,30 +1136,18 @@ test_iterations_minimum (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
     {
-      g_autoptr(XmppSaslClient) client = new_client (TRUE);
-      g_autoptr(GError) error = NULL;
-
       fixture->iterations = counts[i];
-      g_assert_cmpint (run_exchange (fixture, client, offered, NULL, &error), ==, XMPP_SASL_STATUS_FAILED);
-      g_assert_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_MECHANISM_TOO_WEAK);
+      check_scram_exchange (fixture, user_data, TAMPER_NONE, XMPP_SASL_ERROR_MECHANISM_TOO_WEAK);
     }
 
-  {
-    g_autoptr(XmppSaslClient) client = new_client (TRUE);
-    g_autoptr(GError) error = NULL;
-
-    fixture->iterations = minimum;
-    g_assert_cmpint (run_exchange (fixture, client, offered, NULL, &error), ==, XMPP_SASL_STATUS_SUCCESS);
-    g_assert_no_error (error);
-    g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, offered[0]);
-  }
+  fixture->iterations = minimum;
+  check_scram_exchange (fixture, user_data, TAMPER_NONE, -1);
 }
 
 static void
 test_iterations_maximum (Fixture       *fixture,
                          gconstpointer  user_data)
 {
-  const char *offered[] = { mechanism_or (user_data, "SCRAM-SHA-1"), NULL };
   g_autofree char *above = g_strdup_printf ("%u", XMPP_SASL_SCRAM_MAX_ITERATIONS + 1);
   const char *counts[] = { above, "99999999999999999999999", "12x", "" };
 
@@ -1174,14 +1157,10 @@ test_iterations_maximum (Fixture       *fixture,
 
   for (guint i = 0; i < G_N_ELEMENTS (counts); i++)
     {
-      g_autoptr(XmppSaslClient) client = new_client (TRUE);
-      g_autoptr(GError) error = NULL;
       gint64 start = g_get_monotonic_time ();
 
-      fixture->tamper = TAMPER_ITERATIONS;
       fixture->tamper_iterations = counts[i];
-      g_assert_cmpint (run_exchange (fixture, client, offered, NULL, &error), ==, XMPP_SASL_STATUS_FAILED);
-      g_assert_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_PROTOCOL);
+      check_scram_exchange (fixture, user_data, TAMPER_ITERATIONS, XMPP_SASL_ERROR_PROTOCOL);
       /* Refused up front: far less than the hashing would take. */
       g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
     }
@@ -1189,55 +1168,86 @@ test_iterations_maximum (Fixture       *fixture,
 
 /* Channel binding flags */
 
+typedef struct
+{
+  GTlsProtocolVersion version;
+  gboolean client_binds;          /* the client has binding data of both types */
+  gboolean offer_plus;            /* the -PLUS variant is on offer too */
+  const char *channel_bindings;   /* XEP-0440 types, space-separated; NULL: both */
+  gboolean without_plus;          /* the caller allows only the variant without -PLUS */
+  gboolean server_binds;          /* the server has binding data, so would offer -PLUS */
+  const char *header;             /* the GS2 header the client must send */
+  gboolean refused;               /* the server takes it for a downgrade */
+} FlagCase;
+
+static const FlagCase flag_cases[] = {
+  /* Binding data, and no -PLUS on offer from a server that cannot bind:
+   * "y", accepted. */
+  { V12, TRUE, FALSE, NULL, FALSE, FALSE, "y,,", FALSE },
+  { V13, TRUE, FALSE, NULL, FALSE, FALSE, "y,,", FALSE },
+  /* The same offer from a server that can bind: someone removed -PLUS on
+   * the way, and "y" lets the server see it. */
+  { V12, TRUE, FALSE, NULL, FALSE, TRUE, "y,,", TRUE },
+  { V13, TRUE, FALSE, NULL, FALSE, TRUE, "y,,", TRUE },
+  /* -PLUS on offer, but no binding data. */
+  { V13, FALSE, TRUE, NULL, FALSE, TRUE, "n,,", FALSE },
+  /* -PLUS on offer and binding data, but the caller wants SCRAM without
+   * it: "n", since the server would take "y" for a downgrade. */
+  { V13, TRUE, TRUE, NULL, TRUE, TRUE, "n,,", FALSE },
+  /* No type fit for TLS 1.3 that the server lists: no binding data. */
+  { V13, TRUE, FALSE, "", FALSE, TRUE, "n,,", FALSE },
+};
+
 static void
 test_gs2_flag (Fixture       *fixture,
                gconstpointer  user_data)
 {
-  const char *stripped[] = { "SCRAM-SHA-1", NULL };
-  const char *offered[] = { "SCRAM-SHA-1-PLUS", "SCRAM-SHA-1", NULL };
+  const char *mechanism = user_data;
+  g_autofree char *plus = g_strconcat (mechanism, "-PLUS", NULL);
 
-  g_test_summary ("With the SCRAM mechanisms GSASL runs and no -PLUS in use, the "
-                  "client sends the GS2 flag 'n', whether or not it has binding data: "
-                  "GSASL 2.2 cannot send 'y' (see /sasl/gsasl/y-flag). So a server that "
-                  "supports channel binding, and whose -PLUS offer was removed on the "
-                  "way, does not notice the downgrade. SCRAM-SHA-512 does send 'y' "
-                  "(/sasl/channel-binding/y-flag).");
+  g_test_summary ("Without -PLUS in use, the client sends the GS2 flag 'y' when the "
+                  "connection has binding data but the server offers no -PLUS "
+                  "mechanism (RFC 5802 §6), so that a server which can bind, and whose "
+                  "-PLUS offer was removed on the way, refuses the downgrade; with "
+                  "-PLUS on offer, or without usable binding data, it sends 'n'.");
 
-  give_server_bindings (fixture);
+  for (guint i = 0; i < G_N_ELEMENTS (flag_cases); i++)
+    {
+      const FlagCase *c = &flag_cases[i];
+      const char *offered[] = { mechanism, c->offer_plus ? plus : NULL, NULL };
+      g_auto(GStrv) bindings = NULL;
+      g_autoptr(XmppSaslClient) client = new_client (TRUE);
+      g_autoptr(GError) error = NULL;
+      XmppSaslStatus status;
 
-  /* Binding data, but the server offers no -PLUS. */
-  {
-    g_autoptr(XmppSaslClient) client = new_client (TRUE);
-    g_autoptr(GError) error = NULL;
+      g_test_message ("case %u", i);
+      if (c->channel_bindings != NULL)
+        bindings = g_strsplit (c->channel_bindings, " ", -1);
+      g_clear_pointer (&fixture->tls_unique, g_bytes_unref);
+      g_clear_pointer (&fixture->tls_exporter, g_bytes_unref);
+      if (c->server_binds)
+        give_server_bindings (fixture);
+      if (c->client_binds)
+        set_both_bindings (client, c->version);
+      if (c->without_plus)
+        xmpp_sasl_client_set_allowed_mechanisms (client, xmpp_sasl_mechanism_from_name (mechanism));
 
-    set_both_bindings (client, V13);
-    g_assert_cmpint (run_exchange (fixture, client, stripped, NULL, &error), ==, XMPP_SASL_STATUS_SUCCESS);
-    g_assert_no_error (error);
-    g_assert_true (g_str_has_prefix (fixture->client_first, "n,,"));
-  }
-
-  /* -PLUS offered, but no binding data. */
-  {
-    g_autoptr(XmppSaslClient) client = new_client (TRUE);
-    g_autoptr(GError) error = NULL;
-
-    g_assert_cmpint (run_exchange (fixture, client, offered, NULL, &error), ==, XMPP_SASL_STATUS_SUCCESS);
-    g_assert_no_error (error);
-    g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, "SCRAM-SHA-1");
-    g_assert_true (g_str_has_prefix (fixture->client_first, "n,,"));
-  }
-
-  /* -PLUS offered and binding data, but the caller wants plain SCRAM. */
-  {
-    g_autoptr(XmppSaslClient) client = new_client (TRUE);
-    g_autoptr(GError) error = NULL;
-
-    set_both_bindings (client, V13);
-    xmpp_sasl_client_set_allowed_mechanisms (client, XMPP_SASL_MECHANISM_SCRAM_SHA_1);
-    g_assert_cmpint (run_exchange (fixture, client, offered, NULL, &error), ==, XMPP_SASL_STATUS_SUCCESS);
-    g_assert_no_error (error);
-    g_assert_true (g_str_has_prefix (fixture->client_first, "n,,"));
-  }
+      status = run_exchange (fixture, client, offered, (const char * const *) bindings, &error);
+      g_assert_true (g_str_has_prefix (fixture->client_first, c->header));
+      g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, mechanism);
+      g_assert_null (xmpp_sasl_client_get_channel_binding (client));
+      if (c->refused)
+        {
+          g_assert_cmpint (status, ==, XMPP_SASL_STATUS_FAILED);
+          g_assert_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_NOT_AUTHORIZED);
+          g_assert_cmpint (fixture->server_rc, ==, GSASL_AUTHENTICATION_ERROR);
+        }
+      else
+        {
+          g_assert_cmpint (status, ==, XMPP_SASL_STATUS_SUCCESS);
+          g_assert_no_error (error);
+        }
+    }
 }
 
 static int
@@ -1267,11 +1277,11 @@ test_gsasl_y_flag (void)
   size_t output_len = 0;
   int rc;
 
-  g_test_summary ("Checks what xmpp-sasl.c relies on: GSASL's SCRAM client, given "
-                  "binding data in a non-PLUS session, fails instead of sending the "
-                  "GS2 flag 'y', so the client never gives it binding data there. "
-                  "A GSASL that sends 'y' fails this test, to say the client could "
-                  "then use it for downgrade protection.");
+  g_test_summary ("One reason why the library runs SCRAM on its own code: GSASL's "
+                  "SCRAM client, given binding data in a non-PLUS session, fails "
+                  "instead of sending the GS2 flag 'y' that RFC 5802 §6 requires. A "
+                  "GSASL that sends 'y' fails this test, to say the choice may be "
+                  "weighed again.");
 
   g_assert_cmpint (gsasl_init (&gsasl), ==, GSASL_OK);
   gsasl_callback_set (gsasl, y_flag_callback);
@@ -1290,39 +1300,31 @@ test_xep0440 (Fixture       *fixture,
               gconstpointer  user_data)
 {
   const char *offered[] = { "SCRAM-SHA-256-PLUS", "SCRAM-SHA-256", NULL };
-  const char *exporter_only[] = { "tls-exporter", NULL };
-  const char *end_point_only[] = { "tls-server-end-point", NULL };
+  const struct {
+    const char *listed;
+    const char *mechanism;
+    const char *binding;
+    const char *header;
+  } cases[] = {
+    { "tls-exporter", "SCRAM-SHA-256-PLUS", "tls-exporter", "p=tls-exporter,," },
+    { "tls-server-end-point", "SCRAM-SHA-256", NULL, "n,," },
+  };
 
   g_test_summary ("Over TLS 1.2 the client would pick tls-unique, but takes "
                   "tls-exporter when that is the only type the server lists; with "
                   "no type in common it uses SCRAM without -PLUS.");
 
   give_server_bindings (fixture);
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      const char *listed[] = { cases[i].listed, NULL };
+      g_autoptr(XmppSaslClient) client = new_client (TRUE);
 
-  {
-    g_autoptr(XmppSaslClient) client = new_client (TRUE);
-    g_autoptr(GError) error = NULL;
-
-    set_both_bindings (client, V12);
-    g_assert_cmpint (run_exchange (fixture, client, offered, exporter_only, &error), ==,
-                     XMPP_SASL_STATUS_SUCCESS);
-    g_assert_no_error (error);
-    g_assert_cmpstr (xmpp_sasl_client_get_channel_binding (client), ==, "tls-exporter");
-    g_assert_true (g_str_has_prefix (fixture->client_first, "p=tls-exporter,,"));
-  }
-
-  {
-    g_autoptr(XmppSaslClient) client = new_client (TRUE);
-    g_autoptr(GError) error = NULL;
-
-    set_both_bindings (client, V12);
-    g_assert_cmpint (run_exchange (fixture, client, offered, end_point_only, &error), ==,
-                     XMPP_SASL_STATUS_SUCCESS);
-    g_assert_no_error (error);
-    g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, "SCRAM-SHA-256");
-    g_assert_null (xmpp_sasl_client_get_channel_binding (client));
-    g_assert_true (g_str_has_prefix (fixture->client_first, "n,,"));
-  }
+      set_both_bindings (client, V12);
+      assert_exchange_succeeds (fixture, client, offered, listed, cases[i].mechanism);
+      g_assert_cmpstr (xmpp_sasl_client_get_channel_binding (client), ==, cases[i].binding);
+      g_assert_true (g_str_has_prefix (fixture->client_first, cases[i].header));
+    }
 }
 
 /* Hostile input */
@@ -1558,10 +1560,8 @@ test_unexpected (Fixture       *fixture,
   }
   {
     g_autoptr(XmppSaslClient) client = new_client (TRUE);
-    g_autoptr(GError) error = NULL;
 
-    g_assert_cmpint (run_exchange (fixture, client, offered, NULL, &error), ==, XMPP_SASL_STATUS_SUCCESS);
-    g_assert_no_error (error);
+    assert_exchange_succeeds (fixture, client, offered, NULL, "PLAIN");
     assert_refused (client, "challenge", NULL, XMPP_SASL_ERROR_PROTOCOL);
   }
   {
@@ -1574,27 +1574,54 @@ test_unexpected (Fixture       *fixture,
   }
 }
 
-/* SCRAM-SHA-512: the library's own SCRAM */
+/* The library's SCRAM code on its own */
+
+/* An example exchange of an RFC, as user "user" with password "pencil". */
+typedef struct
+{
+  XmppScramHash hash;
+  const char *nonce;
+  const char *client_first;
+  const char *server_first;
+  const char *client_final;
+  const char *server_final;
+  const char *server_final_tampered;   /* one bit flipped in the signature */
+} RfcExample;
+
+/* RFC 5802 §5 */
+static const RfcExample rfc5802 = {
+  XMPP_SCRAM_SHA_1,
+  "fyko+d2lbbFgONRv9qkxdawL",
+  "n,,n=user,r=fyko+d2lbbFgONRv9qkxdawL",
+  "r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,s=QSXCR+Q6sek8bf92,i=4096",
+  "c=biws,r=fyko+d2lbbFgONRv9qkxdawL3rfcNHYJY1ZVvWVs7j,p=v0X8v3Bz2T0CJGbJQyF0X+HI4Ts=",
+  "v=rmF9pqV8S7suAoZWja4dJRkFsKQ=",
+  "v=smF9pqV8S7suAoZWja4dJRkFsKQ=",
+};
+
+/* RFC 7677 §3 */
+static const RfcExample rfc7677 = {
+  XMPP_SCRAM_SHA_256,
+  "rOprNGfwEbeRWgbNEkqO",
+  "n,,n=user,r=rOprNGfwEbeRWgbNEkqO",
+  "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096",
+  "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
+  "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=",
+  "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=",
+  "v=7rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=",
+};
 
 static void
-test_scram_rfc7677 (void)
+test_scram_rfc_example (gconstpointer user_data)
 {
-  static const char nonce[] = "rOprNGfwEbeRWgbNEkqO";
-  static const char server_first[] =
-    "r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,s=W22ZaJ0SNY7soEsUEjb6gQ==,i=4096";
-  static const char client_final[] =
-    "c=biws,r=rOprNGfwEbeRWgbNEkqO%hvYDpWUa2RaTCAfuxFIlj)hNlF$k0,"
-    "p=dHzbZapWIk4jUhN+Ute9ytag9zjfMHgsqmmiz7AndVQ=";
-  /* The server's signature, then the same with one bit flipped. */
-  static const char *const server_finals[] = {
-    "v=6rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=",
-    "v=7rriTRBi23WpRR/wtup+mMhUZUn/dB5nLTJRsjl95G4=",
-  };
+  const RfcExample *example = user_data;
+  const char *const server_finals[] = { example->server_final, example->server_final_tampered };
 
-  g_test_summary ("The library's SCRAM code, run with SHA-256 and the client nonce "
-                  "of RFC 7677 §3, sends exactly the messages of that example "
-                  "exchange and accepts its server signature; one bit off, the "
-                  "signature is refused with XMPP_SASL_ERROR_SERVER_SIGNATURE.");
+  g_test_summary ("The library's SCRAM code, run with the hash and the client nonce "
+                  "of an RFC's example (RFC 5802 §5 for SHA-1, RFC 7677 §3 for "
+                  "SHA-256), sends exactly the messages of that exchange and accepts "
+                  "its server signature; one bit off, the signature is refused with "
+                  "XMPP_SASL_ERROR_SERVER_SIGNATURE.");
 
   for (guint i = 0; i < G_N_ELEMENTS (server_finals); i++)
     {
@@ -1603,19 +1630,20 @@ test_scram_rfc7677 (void)
       char *output = NULL;
       gsize len = 0;
 
-      scram = xmpp_scram_new (XMPP_SCRAM_SHA_256, "user", "pencil", NULL, NULL, NULL, &error);
+      scram = xmpp_scram_new (example->hash, "user", "pencil", NULL, NULL, NULL, &error);
       g_assert_no_error (error);
-      xmpp_scram_set_client_nonce (scram, nonce);
+      xmpp_scram_set_client_nonce (scram, example->nonce);
 
       g_assert_cmpint (xmpp_scram_step (scram, NULL, 0, &output, &len, &error), ==,
                        XMPP_SCRAM_CONTINUE);
-      g_assert_cmpmem (output, len, "n,,n=user,r=rOprNGfwEbeRWgbNEkqO", 32);
+      g_assert_cmpmem (output, len, example->client_first, strlen (example->client_first));
       g_clear_pointer (&output, g_free);
 
-      g_assert_cmpint (xmpp_scram_step (scram, server_first, strlen (server_first), &output, &len,
+      g_assert_cmpint (xmpp_scram_step (scram, example->server_first,
+                                        strlen (example->server_first), &output, &len,
                                         &error), ==, XMPP_SCRAM_CONTINUE);
       g_assert_no_error (error);
-      g_assert_cmpmem (output, len, client_final, strlen (client_final));
+      g_assert_cmpmem (output, len, example->client_final, strlen (example->client_final));
       g_clear_pointer (&output, g_free);
 
       if (i == 0)
@@ -1659,15 +1687,15 @@ receive_data (XmppSaslClient  *client,
   return xmpp_sasl_client_receive (client, element, reply, error);
 }
 
-/* A SCRAM-SHA-512 client that has answered a valid server-first message. */
+/* A client of @mechanism that has answered a valid server-first message. */
 static XmppSaslClient *
-new_scram_client_after_first (void)
+new_scram_client_after_first (const char *mechanism)
 {
   g_autofree char *client_first = NULL;
   g_autofree char *server_first = NULL;
   g_autoptr(XmppElement) reply = NULL;
   g_autoptr(GError) error = NULL;
-  XmppSaslClient *client = start_client (new_client (TRUE), "SCRAM-SHA-512", &client_first);
+  XmppSaslClient *client = start_client (new_client (TRUE), mechanism, &client_first);
 
   server_first = with_nonce ("r=@xyz,s=QSXCR+Q6sek8bf92,i=4096", strstr (client_first, ",r=") + 3);
   g_assert_cmpint (receive_data (client, "challenge", server_first, strlen (server_first), &reply,
@@ -1677,7 +1705,8 @@ new_scram_client_after_first (void)
 }
 
 static void
-test_scram_server_first (void)
+test_scram_server_first (Fixture       *fixture,
+                         gconstpointer  user_data)
 {
   static const struct {
     const char *message;           /* '@' stands for the client's nonce */
@@ -1701,7 +1730,7 @@ test_scram_server_first (void)
     { "r=@xyz,s=QSXCR+Q6sek8bf92,i=4096\0", XMPP_SASL_ERROR_PROTOCOL },
   };
 
-  g_test_summary ("SCRAM-SHA-512 reads the server-first message strictly: r=, s=, "
+  g_test_summary ("SCRAM reads the server-first message strictly: r=, s=, "
                   "i= in that order, a nonce that extends the client's, base64 salt, "
                   "an iteration count in range, well-formed extensions and no m=; "
                   "anything else fails before any hashing. An unknown extension is "
@@ -1710,7 +1739,7 @@ test_scram_server_first (void)
   for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
     {
       g_autofree char *client_first = NULL;
-      g_autoptr(XmppSaslClient) client = start_client (new_client (TRUE), "SCRAM-SHA-512",
+      g_autoptr(XmppSaslClient) client = start_client (new_client (TRUE), user_data,
                                                        &client_first);
       g_autofree char *message = with_nonce (refused[i].message, strstr (client_first, ",r=") + 3);
       /* The last case carries a NUL byte. */
@@ -1727,7 +1756,7 @@ test_scram_server_first (void)
 
   {
     g_autofree char *client_first = NULL;
-    g_autoptr(XmppSaslClient) client = start_client (new_client (TRUE), "SCRAM-SHA-512",
+    g_autoptr(XmppSaslClient) client = start_client (new_client (TRUE), user_data,
                                                      &client_first);
     const char *nonce = strstr (client_first, ",r=") + 3;
     g_autofree char *message = with_nonce ("r=@xyz,s=QSXCR+Q6sek8bf92,i=4096,x=ignored", nonce);
@@ -1747,7 +1776,8 @@ test_scram_server_first (void)
 }
 
 static void
-test_scram_server_final (void)
+test_scram_server_final (Fixture       *fixture,
+                         gconstpointer  user_data)
 {
   static const struct {
     const char *element;
@@ -1766,7 +1796,7 @@ test_scram_server_final (void)
       XMPP_SASL_ERROR_SERVER_SIGNATURE, NULL },
   };
 
-  g_test_summary ("In the server-final message of SCRAM-SHA-512, e= fails the "
+  g_test_summary ("In the server-final message of SCRAM, e= fails the "
                   "exchange with XMPP_SASL_ERROR_NOT_AUTHORIZED and the server's value "
                   "in the message, in a <challenge/> or a <success/>; a missing, "
                   "malformed or wrong signature fails with "
@@ -1774,7 +1804,7 @@ test_scram_server_final (void)
 
   for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
     {
-      g_autoptr(XmppSaslClient) client = new_scram_client_after_first ();
+      g_autoptr(XmppSaslClient) client = new_scram_client_after_first (user_data);
       g_autoptr(XmppElement) reply = NULL;
       g_autoptr(GError) error = NULL;
 
@@ -1793,8 +1823,8 @@ static void
 test_scram_saslprep (Fixture       *fixture,
                      gconstpointer  user_data)
 {
-  g_test_summary ("SCRAM-SHA-512 applies SASLprep to the user name and the password, "
-                  "as GSASL's SCRAM-SHA-256 does, escapes ',' and '=' in the names it "
+  g_test_summary ("SCRAM applies SASLprep to the user name and the password, as "
+                  "GSASL's server does with SCRAM-SHA-256, escapes ',' and '=' in the names it "
                   "sends (RFC 5802 §5.1), and sends a fresh nonce of 24 random bytes "
                   "in base64; a name SASLprep prohibits cannot start.");
 
@@ -1819,17 +1849,13 @@ test_scram_saslprep (Fixture       *fixture,
     g_assert_cmpstr (strstr (second_message, ",r=") + 3, !=, nonce);
   }
 
-  for (guint i = 0; i < 2; i++)
+  for (guint i = 0; i < G_N_ELEMENTS (scram_mechanisms); i++)
     {
-      const char *offered[] = { i == 0 ? "SCRAM-SHA-512" : "SCRAM-SHA-256", NULL };
+      const char *offered[] = { scram_mechanisms[i], NULL };
       g_autoptr(XmppSaslClient) client = xmpp_sasl_client_new (USER, "pen\xc2\xad" "cil", NULL,
                                                                "xmpp", DOMAIN, TRUE);
-      g_autoptr(GError) error = NULL;
 
-      g_assert_cmpint (run_exchange (fixture, client, offered, NULL, &error), ==,
-                       XMPP_SASL_STATUS_SUCCESS);
-      g_assert_no_error (error);
-      g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, offered[0]);
+      assert_exchange_succeeds (fixture, client, offered, NULL, offered[0]);
     }
 
   {
@@ -1846,75 +1872,12 @@ test_scram_saslprep (Fixture       *fixture,
 }
 
 static void
-test_scram_y_flag (Fixture       *fixture,
-                   gconstpointer  user_data)
-{
-  const char *stripped[] = { "SCRAM-SHA-512", "SCRAM-SHA-256", NULL };
-  const char *offered[] = { "SCRAM-SHA-512-PLUS", "SCRAM-SHA-512", NULL };
-  const char *no_types[] = { NULL };
-  const struct {
-    GTlsProtocolVersion version;
-    const char * const *offered;
-    const char * const *channel_bindings;     /* NULL: both types */
-    XmppSaslMechanism allowed;                /* 0: the default */
-    const char *header;
-  } cases[] = {
-    /* Binding data, no -PLUS on offer: "y", which this server accepts. */
-    { V12, stripped, NULL, 0, "y,," },
-    { V13, stripped, NULL, 0, "y,," },
-    /* -PLUS on offer, but the caller wants SCRAM-SHA-512: "n", since
-     * the server would take "y" for a downgrade and refuse it. */
-    { V13, offered, NULL, XMPP_SASL_MECHANISM_SCRAM_SHA_512, "n,," },
-    /* No type fit for TLS 1.3 that the server lists: no binding data. */
-    { V13, stripped, no_types, 0, "n,," },
-  };
-
-  g_test_summary ("SCRAM-SHA-512, the library's own, sends the GS2 flag 'y' when the "
-                  "connection has binding data but the server offers no -PLUS "
-                  "mechanism, which lets a server that does bind detect a stripped "
-                  "offer (RFC 5802 §6); with -PLUS on offer, or without usable binding "
-                  "data, it sends 'n'.");
-
-  give_server_bindings (fixture);
-  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
-    {
-      g_autoptr(XmppSaslClient) client = new_client (TRUE);
-      g_autoptr(GError) error = NULL;
-
-      g_test_message ("case %u", i);
-      set_both_bindings (client, cases[i].version);
-      if (cases[i].allowed != 0)
-        xmpp_sasl_client_set_allowed_mechanisms (client, cases[i].allowed);
-      g_assert_cmpint (run_exchange (fixture, client, cases[i].offered, cases[i].channel_bindings,
-                                     &error), ==, XMPP_SASL_STATUS_SUCCESS);
-      g_assert_no_error (error);
-      g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, "SCRAM-SHA-512");
-      g_assert_null (xmpp_sasl_client_get_channel_binding (client));
-      g_assert_true (g_str_has_prefix (fixture->client_first, cases[i].header));
-    }
-
-  /* A GSASL mechanism keeps sending 'n' there (see /sasl/gsasl/y-flag). */
-  {
-    const char *sha256[] = { "SCRAM-SHA-256", NULL };
-    g_autoptr(XmppSaslClient) client = new_client (TRUE);
-    g_autoptr(GError) error = NULL;
-
-    set_both_bindings (client, V12);
-    g_assert_cmpint (run_exchange (fixture, client, sha256, NULL, &error), ==,
-                     XMPP_SASL_STATUS_SUCCESS);
-    g_assert_no_error (error);
-    g_assert_true (g_str_has_prefix (fixture->client_first, "n,,"));
-  }
-}
-
-static void
 test_scram_plus_exporter (Fixture       *fixture,
                           gconstpointer  user_data)
 {
   g_auto(GStrv) offered = g_strsplit (ALL_SCRAM " PLAIN", " ", -1);
   const char *exporter_only[] = { "tls-exporter", NULL };
   g_autoptr(XmppSaslClient) client = new_client (TRUE);
-  g_autoptr(GError) error = NULL;
 
   g_test_summary ("Under TLS 1.3, with the server listing tls-exporter (XEP-0440), "
                   "the client picks SCRAM-SHA-512-PLUS among all SCRAM mechanisms and "
@@ -1923,13 +1886,28 @@ test_scram_plus_exporter (Fixture       *fixture,
 
   give_server_bindings (fixture);
   set_both_bindings (client, V13);
-  g_assert_cmpint (run_exchange (fixture, client, (const char * const *) offered, exporter_only,
-                                 &error), ==, XMPP_SASL_STATUS_SUCCESS);
-  g_assert_no_error (error);
-  g_assert_cmpstr (xmpp_sasl_client_get_mechanism (client), ==, "SCRAM-SHA-512-PLUS");
+  assert_exchange_succeeds (fixture, client, (const char * const *) offered, exporter_only,
+                            "SCRAM-SHA-512-PLUS");
   g_assert_cmpstr (xmpp_sasl_client_get_channel_binding (client), ==, "tls-exporter");
   g_assert_true (g_str_has_prefix (fixture->client_first, "p=tls-exporter,,n=" USER ",r="));
 }
+
+/* The tests run once for each SCRAM hash, with the mechanism as data. */
+static const struct {
+  const char *path;
+  void (*func) (Fixture *, gconstpointer);
+} scram_tests[] = {
+  { "plus-mismatch", test_plus_mismatch },
+  { "gs2-flag", test_gs2_flag },
+  { "signature/tampered", test_signature_tampered },
+  { "signature/missing", test_signature_missing },
+  { "final-in-challenge", test_final_in_challenge },
+  { "nonce", test_nonce },
+  { "iterations/minimum", test_iterations_minimum },
+  { "iterations/maximum", test_iterations_maximum },
+  { "server-first", test_scram_server_first },
+  { "server-final", test_scram_server_final },
+};
 
 #define ADD_FIXTURE_TEST(path, data, func) \
   g_test_add (path, Fixture, data, fixture_setup, func, fixture_teardown)
@@ -1959,33 +1937,29 @@ main (int    argc,
       ADD_FIXTURE_TEST (wrong, c, test_wrong_password);
     }
 
-  ADD_FIXTURE_TEST ("/sasl/exchange/plus-mismatch", NULL, test_plus_mismatch);
   ADD_FIXTURE_TEST ("/sasl/exchange/authzid", NULL, test_authzid);
-  ADD_FIXTURE_TEST ("/sasl/exchange/external", NULL, test_external);
-  ADD_FIXTURE_TEST ("/sasl/exchange/anonymous", NULL, test_anonymous);
-  ADD_FIXTURE_TEST ("/sasl/scram/signature/tampered", NULL, test_signature_tampered);
-  ADD_FIXTURE_TEST ("/sasl/scram/signature/missing", NULL, test_signature_missing);
-  ADD_FIXTURE_TEST ("/sasl/scram/final-in-challenge", NULL, test_final_in_challenge);
-  ADD_FIXTURE_TEST ("/sasl/scram/nonce", NULL, test_nonce);
-  ADD_FIXTURE_TEST ("/sasl/scram/iterations/minimum", NULL, test_iterations_minimum);
-  ADD_FIXTURE_TEST ("/sasl/scram/iterations/maximum", NULL, test_iterations_maximum);
-  ADD_FIXTURE_TEST ("/sasl/channel-binding/gs2-flag", NULL, test_gs2_flag);
+  ADD_FIXTURE_TEST ("/sasl/exchange/external", &external_case, test_passwordless);
+  ADD_FIXTURE_TEST ("/sasl/exchange/anonymous", &anonymous_case, test_passwordless);
   ADD_FIXTURE_TEST ("/sasl/channel-binding/xep-0440", NULL, test_xep0440);
   g_test_add_func ("/sasl/gsasl/y-flag", test_gsasl_y_flag);
-  ADD_FIXTURE_TEST ("/sasl/channel-binding/y-flag", NULL, test_scram_y_flag);
   ADD_FIXTURE_TEST ("/sasl/channel-binding/scram-sha-512-plus-tls-exporter", NULL,
                     test_scram_plus_exporter);
-  g_test_add_func ("/sasl/scram/rfc7677", test_scram_rfc7677);
-  ADD_FIXTURE_TEST ("/sasl/scram-sha-512/signature/tampered", "SCRAM-SHA-512", test_signature_tampered);
-  ADD_FIXTURE_TEST ("/sasl/scram-sha-512/signature/missing", "SCRAM-SHA-512", test_signature_missing);
-  ADD_FIXTURE_TEST ("/sasl/scram-sha-512/final-in-challenge", "SCRAM-SHA-512", test_final_in_challenge);
-  ADD_FIXTURE_TEST ("/sasl/scram-sha-512/nonce", "SCRAM-SHA-512", test_nonce);
-  ADD_FIXTURE_TEST ("/sasl/scram-sha-512/iterations/minimum", "SCRAM-SHA-512", test_iterations_minimum);
-  ADD_FIXTURE_TEST ("/sasl/scram-sha-512/iterations/maximum", "SCRAM-SHA-512", test_iterations_maximum);
-  ADD_FIXTURE_TEST ("/sasl/scram-sha-512/plus-mismatch", "SCRAM-SHA-512", test_plus_mismatch);
-  g_test_add_func ("/sasl/scram-sha-512/server-first", test_scram_server_first);
-  g_test_add_func ("/sasl/scram-sha-512/server-final", test_scram_server_final);
-  ADD_FIXTURE_TEST ("/sasl/scram-sha-512/saslprep", NULL, test_scram_saslprep);
+  g_test_add_data_func ("/sasl/scram/rfc5802", &rfc5802, test_scram_rfc_example);
+  g_test_add_data_func ("/sasl/scram/rfc7677", &rfc7677, test_scram_rfc_example);
+  ADD_FIXTURE_TEST ("/sasl/scram/saslprep", NULL, test_scram_saslprep);
+
+  for (guint i = 0; i < G_N_ELEMENTS (scram_mechanisms); i++)
+    {
+      g_autofree char *name = g_ascii_strdown (scram_mechanisms[i], -1);
+
+      for (guint j = 0; j < G_N_ELEMENTS (scram_tests); j++)
+        {
+          g_autofree char *path = g_strdup_printf ("/sasl/%s/%s", name, scram_tests[j].path);
+
+          ADD_FIXTURE_TEST (path, scram_mechanisms[i], scram_tests[j].func);
+        }
+    }
+
   g_test_add_func ("/sasl/limits/base64", test_base64);
   g_test_add_func ("/sasl/limits/size", test_oversized);
   ADD_FIXTURE_TEST ("/sasl/limits/rounds", NULL, test_rounds);

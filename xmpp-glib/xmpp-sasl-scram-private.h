@@ -1,5 +1,5 @@
 /* xmpp-sasl-scram-private.h: the client side of SCRAM (RFC 5802,
- * RFC 7677) on GnuTLS's crypto API, for the hashes GNU SASL lacks
+ * RFC 7677) on GnuTLS's crypto API
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -9,9 +9,9 @@
 
 G_BEGIN_DECLS
 
-/* The hash a SCRAM mechanism is named after. The library uses SHA-512;
- * SHA-256 is there so that tests can check the code against RFC 7677. */
+/* The hash a SCRAM mechanism is named after. */
 typedef enum {
+  XMPP_SCRAM_SHA_1,
   XMPP_SCRAM_SHA_256,
   XMPP_SCRAM_SHA_512,
 } XmppScramHash;
@@ -28,12 +28,11 @@ typedef enum {
 typedef struct _XmppScram XmppScram;
 
 /* One exchange as @username, with @password and, unless NULL, @authzid.
- * The username and the password go through SASLprep, as GSASL's SCRAM
- * does with them. The GS2 channel binding flag (RFC 5802 §6) follows from
- * @cb_type and @cb_data: with a type, "p=" that type and the data is
- * bound; with data but no type, "y" (the client could bind, but the
- * server offers no -PLUS mechanism); with neither, "n". Fails when a
- * string cannot be prepared. */
+ * The username and the password go through SASLprep (RFC 5802 §2.2). The
+ * GS2 channel binding flag (RFC 5802 §6) follows from @cb_type and
+ * @cb_data: with a type, "p=" that type and the data is bound; with data
+ * but no type, "y" (the client could bind, but the server offers no -PLUS
+ * mechanism); with neither, "n". Fails when a string cannot be prepared. */
 XmppScram *xmpp_scram_new (XmppScramHash   hash,
                            const char     *username,
                            const char     *password,
@@ -50,25 +49,16 @@ void xmpp_scram_free (XmppScram *self);
 void xmpp_scram_set_client_nonce (XmppScram  *self,
                                   const char *nonce);
 
-/* Runs one step, as gsasl_step() does: the first takes no input and
- * gives the client-first message, the second takes the server-first
- * message and gives the client-final message, the third takes the
- * server-final message and gives no output. *@output is newly allocated
- * (NULL when empty). */
+/* Runs one step: the first takes no input and gives the client-first
+ * message, the second takes the server-first message and gives the
+ * client-final message, the third takes the server-final message and
+ * gives no output. *@output is newly allocated (NULL when empty). */
 XmppScramStatus xmpp_scram_step (XmppScram   *self,
                                  const char  *input,
                                  gsize        input_len,
                                  char       **output,
                                  gsize       *output_len,
                                  GError     **error);
-
-/* Checks the value of the i= attribute of a server-first message: digits
- * only, and within XMPP_SASL_SCRAM_MIN_ITERATIONS and
- * XMPP_SASL_SCRAM_MAX_ITERATIONS. Sets @error as xmpp-sasl-private.h
- * describes for those bounds. */
-gboolean xmpp_scram_parse_iterations (const char  *value,
-                                      guint       *iterations,
-                                      GError     **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (XmppScram, xmpp_scram_free)
 

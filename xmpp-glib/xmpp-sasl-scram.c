@@ -12,16 +12,16 @@
 
 #include "xmpp-sasl-private.h"
 
-/* GSASL 2.2 has SCRAM with SHA-1 and SHA-256 only. This file gives
- * xmpp-sasl.c SCRAM-SHA-512 and SCRAM-SHA-512-PLUS, driven one step per
- * element as it drives gsasl_step(). It differs from GSASL in two ways:
- * it can send the GS2 flag "y" (see xmpp_scram_new()), and it parses the
- * server's messages strictly, in the order of RFC 5802 §7 (r=, s=, i=,
- * then extensions), each attribute a letter, '=' and a value. m=, the
+/* Every SCRAM mechanism of xmpp-sasl.c runs here, driven one step per
+ * element, rather than on GSASL's SCRAM, which 2.2 has with SHA-1 and
+ * SHA-256 only, cannot send the GS2 flag "y" that RFC 5802 §6 requires
+ * (see xmpp_scram_new()) and takes 2.5 (SHA-1) to 3.6 (SHA-256) times as
+ * long as GnuTLS's PBKDF2 to hash the password. The server's messages are
+ * parsed strictly, in the order of RFC 5802 §7 (r=, s=, i=, then
+ * extensions), each attribute a letter, '=' and a value. m=, the
  * mandatory extension no SCRAM version defines yet, is refused; other
  * extensions are ignored. The username and the password go through
- * GSASL's SASLprep, so that an account logs in with the same prepared
- * password whatever the hash.
+ * GSASL's SASLprep.
  *
  * Secrets. The prepared password is wiped and freed as soon as the client
  * proof is computed. The salted password and the keys derived from it
@@ -39,6 +39,7 @@ typedef struct
 } HashInfo;
 
 static const HashInfo hash_infos[] = {
+  [XMPP_SCRAM_SHA_1] = { GNUTLS_MAC_SHA1, GNUTLS_DIG_SHA1, 20 },
   [XMPP_SCRAM_SHA_256] = { GNUTLS_MAC_SHA256, GNUTLS_DIG_SHA256, 32 },
   [XMPP_SCRAM_SHA_512] = { GNUTLS_MAC_SHA512, GNUTLS_DIG_SHA512, 64 },
 };
@@ -177,10 +178,13 @@ xmpp_scram_set_client_nonce (XmppScram  *self,
   self->nonce = g_strdup (nonce);
 }
 
-gboolean
-xmpp_scram_parse_iterations (const char  *value,
-                             guint       *iterations,
-                             GError     **error)
+/* Checks the value of the i= attribute of a server-first message: digits
+ * only, and within XMPP_SASL_SCRAM_MIN_ITERATIONS and
+ * XMPP_SASL_SCRAM_MAX_ITERATIONS. */
+static gboolean
+parse_iterations (const char  *value,
+                  guint       *iterations,
+                  GError     **error)
 {
   guint64 count;
 
@@ -208,8 +212,7 @@ xmpp_scram_parse_iterations (const char  *value,
                    count, (guint) XMPP_SASL_SCRAM_MAX_ITERATIONS);
       return FALSE;
     }
-  if (iterations != NULL)
-    *iterations = (guint) count;
+  *iterations = (guint) count;
   return TRUE;
 }
 
@@ -231,12 +234,6 @@ is_printable (const char *string)
     if (*p < 0x21 || *p > 0x7e || *p == ',')
       return FALSE;
   return TRUE;
-}
-
-static gboolean
-is_base64 (const char *string)
-{
-  return *string != '\0' && xmpp_sasl_base64_is_valid (string, strlen (string));
 }
 
 /* Checks the syntax of every attribute of a server message: a letter, '='
@@ -306,8 +303,7 @@ parse_server_first (XmppScram   *self,
 {
   g_auto(GStrv) attributes = g_strsplit (message, ",", -1);
   const char *r = NULL, *s = NULL, *i = NULL;
-  guchar *decoded;
-  gsize len = 0;
+  g_autoptr(GBytes) decoded = NULL;
 
   if (!check_attributes (attributes, XMPP_SASL_ERROR_PROTOCOL, error))
     return FALSE;
@@ -322,13 +318,14 @@ parse_server_first (XmppScram   *self,
   if (!g_str_has_prefix (r, self->nonce) || strlen (r) <= strlen (self->nonce) ||
       !is_printable (r))
     return fail_protocol (error, _("The server’s SCRAM nonce does not extend the client’s"));
-  if (!is_base64 (s))
+  /* check_attributes() made sure that s= is not empty. */
+  decoded = xmpp_sasl_base64_decode (s, strlen (s));
+  if (decoded == NULL)
     return fail_protocol (error, _("The server sent a SCRAM salt that is not base64"));
-  if (!xmpp_scram_parse_iterations (i, iterations, error))
+  if (!parse_iterations (i, iterations, error))
     return FALSE;
 
-  decoded = g_base64_decode (s, &len);
-  *salt = g_bytes_new_take (decoded, len);
+  *salt = g_steal_pointer (&decoded);
   *nonce = g_strdup (r);
   return TRUE;
 }
@@ -443,8 +440,7 @@ verify_server_final (XmppScram   *self,
   g_auto(GStrv) attributes = g_strsplit (message, ",", -1);
   const char *server_error = attribute_value (attributes[0], 'e');
   const char *verifier = attribute_value (attributes[0], 'v');
-  g_autofree guchar *signature = NULL;
-  gsize len = 0;
+  g_autoptr(GBytes) signature = NULL;
 
   if (server_error != NULL)
     {
@@ -457,7 +453,9 @@ verify_server_final (XmppScram   *self,
       return FALSE;
     }
 
-  if (verifier == NULL || !is_base64 (verifier))
+  if (verifier != NULL && *verifier != '\0')
+    signature = xmpp_sasl_base64_decode (verifier, strlen (verifier));
+  if (signature == NULL)
     {
       g_set_error_literal (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_SERVER_SIGNATURE,
                            _("The server’s final SCRAM message carries no valid signature"));
@@ -466,9 +464,9 @@ verify_server_final (XmppScram   *self,
   if (!check_attributes (attributes + 1, XMPP_SASL_ERROR_SERVER_SIGNATURE, error))
     return FALSE;
 
-  signature = g_base64_decode (verifier, &len);
-  if (len != self->hash->len ||
-      !equal_in_constant_time (signature, self->server_signature, len))
+  if (g_bytes_get_size (signature) != self->hash->len ||
+      !equal_in_constant_time (g_bytes_get_data (signature, NULL), self->server_signature,
+                               self->hash->len))
     {
       g_set_error_literal (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_SERVER_SIGNATURE,
                            _("The server’s SCRAM signature does not match: it has not "

@@ -1,6 +1,6 @@
 /* xmpp-sasl.c: the SASL error domain, and the SASL client of a connection
- * (RFC 6120 §6) built on GNU SASL and, for SCRAM-SHA-512, on
- * xmpp-sasl-scram.c
+ * (RFC 6120 §6): SCRAM on xmpp-sasl-scram.c, PLAIN, EXTERNAL and
+ * ANONYMOUS on GNU SASL
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -11,45 +11,37 @@
 
 #include "xmpp-sasl-scram-private.h"
 
-/* The client drives GSASL one mechanism step per element: the initial
- * response goes into <auth/>, each <challenge/> is one gsasl_step() whose
- * output becomes the <response/>, and the additional data of <success/> is
- * a last step. GSASL answers GSASL_OK once the mechanism has completed on
- * the client's side; for SCRAM that is the step which checked the
- * server-final message, and GSASL only returns GSASL_OK there when the
- * server's signature matches the one it computed. A <success/> while the
- * mechanism still expects input therefore means the server never proved
- * it knows the password, and is refused.
+/* The client drives the mechanism one step per element: the initial
+ * response goes into <auth/>, each <challenge/> is one step whose output
+ * becomes the <response/>, and the additional data of <success/> is a
+ * last step. A step reports when the mechanism has completed on the
+ * client's side; for SCRAM that is the step which checked the
+ * server-final message, and it only completes when the server's
+ * signature matches. A <success/> while the mechanism still expects input
+ * therefore means the server never proved it knows the password, and is
+ * refused.
  *
- * GSASL 2.2 has no SCRAM-SHA-512: the client runs SCRAM-SHA-512 and
- * SCRAM-SHA-512-PLUS through xmpp-sasl-scram.c instead, whose steps answer
- * like gsasl_step(), so everything said here holds for them too.
+ * SCRAM runs on xmpp-sasl-scram.c, whatever the hash, rather than on
+ * GSASL's SCRAM: GSASL 2.2 has no SCRAM-SHA-512, cannot send the GS2 flag
+ * "y" and hashes the password 2.5 to 3.6 times slower. PLAIN, EXTERNAL and
+ * ANONYMOUS run on GSASL.
  *
  * Channel binding and the GS2 flag. A -PLUS mechanism is used only when
  * the connection gave binding data of a type the TLS version allows (and
  * the server lists, when it sends XEP-0440 <sasl-channel-binding/>); the
- * callback then hands GSASL that one type only, so GSASL sends
- * "p=tls-exporter" or "p=tls-unique". For any other SCRAM session the
- * callback gives GSASL no binding data, and GSASL sends the flag "n"
- * (client does not support channel binding). RFC 5802 §6 wants "y"
- * (client supports it, but the server did not offer -PLUS) when binding
- * data exists but the server offered no -PLUS mechanism, as protection
- * against an attacker removing the -PLUS mechanisms from the offer. GSASL
- * 2.2 cannot send "y": handed binding data in a non-PLUS SCRAM session,
- * its first step fails with GSASL_AUTHENTICATION_ERROR (tests/test-sasl.c
- * checks this), so that protection is missing there. SCRAM-SHA-512 has
- * it: xmpp-sasl-scram.c sends "y" when the connection gave binding data
- * but the server offered no -PLUS mechanism at all. It matters little
- * over TLS, which already keeps an attacker from rewriting the offer
- * unless the certificate check is broken.
+ * client then sends "p=tls-exporter" or "p=tls-unique". Without -PLUS it
+ * sends "y" (client supports binding, but the server did not offer -PLUS)
+ * when it has usable binding data and the server offered no -PLUS
+ * mechanism at all, as RFC 5802 §6 requires, so that a server which does
+ * support channel binding can tell that somebody removed the -PLUS
+ * mechanisms from its offer; otherwise "n".
  *
  * Secrets. The password is kept in one buffer that is wiped when the
- * client is freed. GSASL copies it into its session properties, and SCRAM
- * adds the salted password there; both are wiped in place before the
- * session is finished. GSASL's own temporary buffers are beyond reach.
- * xmpp-sasl-scram.c wipes its own copies and keys (see there). The
- * <auth/> element of PLAIN carries the password in base64: the caller
- * should drop it as soon as it is written. */
+ * client is freed. GSASL copies it into its session properties, where it
+ * is wiped in place before the session is finished; GSASL's own temporary
+ * buffers are beyond reach. xmpp-sasl-scram.c wipes its own copies and
+ * keys (see there). The <auth/> element of PLAIN carries the password in
+ * base64: the caller should drop it as soon as it is written. */
 
 /**
  * xmpp_sasl_error_quark:
@@ -115,28 +107,29 @@ typedef struct
 {
   const char *name;
   XmppSaslMechanism flag;
-  guint scram : 1;
+  guint scram : 1;              /* runs on xmpp-sasl-scram.c, with @hash */
   guint plus : 1;
   guint needs_password : 1;
   guint needs_tls : 1;
+  XmppScramHash hash;
 } MechanismInfo;
+
+#define SCRAM(name, flag, plus, hash) { name, flag, TRUE, plus, TRUE, FALSE, hash }
 
 /* In order of preference. */
 static const MechanismInfo mechanism_infos[] = {
-  { "EXTERNAL", XMPP_SASL_MECHANISM_EXTERNAL, FALSE, FALSE, FALSE, FALSE },
-  { "SCRAM-SHA-512-PLUS", XMPP_SASL_MECHANISM_SCRAM_SHA_512_PLUS, TRUE, TRUE, TRUE, FALSE },
-  { "SCRAM-SHA-256-PLUS", XMPP_SASL_MECHANISM_SCRAM_SHA_256_PLUS, TRUE, TRUE, TRUE, FALSE },
-  { "SCRAM-SHA-1-PLUS", XMPP_SASL_MECHANISM_SCRAM_SHA_1_PLUS, TRUE, TRUE, TRUE, FALSE },
-  { "SCRAM-SHA-512", XMPP_SASL_MECHANISM_SCRAM_SHA_512, TRUE, FALSE, TRUE, FALSE },
-  { "SCRAM-SHA-256", XMPP_SASL_MECHANISM_SCRAM_SHA_256, TRUE, FALSE, TRUE, FALSE },
-  { "SCRAM-SHA-1", XMPP_SASL_MECHANISM_SCRAM_SHA_1, TRUE, FALSE, TRUE, FALSE },
-  { "PLAIN", XMPP_SASL_MECHANISM_PLAIN, FALSE, FALSE, TRUE, TRUE },
-  { "ANONYMOUS", XMPP_SASL_MECHANISM_ANONYMOUS, FALSE, FALSE, FALSE, FALSE },
+  { "EXTERNAL", XMPP_SASL_MECHANISM_EXTERNAL, FALSE, FALSE, FALSE, FALSE, 0 },
+  SCRAM ("SCRAM-SHA-512-PLUS", XMPP_SASL_MECHANISM_SCRAM_SHA_512_PLUS, TRUE, XMPP_SCRAM_SHA_512),
+  SCRAM ("SCRAM-SHA-256-PLUS", XMPP_SASL_MECHANISM_SCRAM_SHA_256_PLUS, TRUE, XMPP_SCRAM_SHA_256),
+  SCRAM ("SCRAM-SHA-1-PLUS", XMPP_SASL_MECHANISM_SCRAM_SHA_1_PLUS, TRUE, XMPP_SCRAM_SHA_1),
+  SCRAM ("SCRAM-SHA-512", XMPP_SASL_MECHANISM_SCRAM_SHA_512, FALSE, XMPP_SCRAM_SHA_512),
+  SCRAM ("SCRAM-SHA-256", XMPP_SASL_MECHANISM_SCRAM_SHA_256, FALSE, XMPP_SCRAM_SHA_256),
+  SCRAM ("SCRAM-SHA-1", XMPP_SASL_MECHANISM_SCRAM_SHA_1, FALSE, XMPP_SCRAM_SHA_1),
+  { "PLAIN", XMPP_SASL_MECHANISM_PLAIN, FALSE, FALSE, TRUE, TRUE, 0 },
+  { "ANONYMOUS", XMPP_SASL_MECHANISM_ANONYMOUS, FALSE, FALSE, FALSE, FALSE, 0 },
 };
 
-/* The mechanisms xmpp-sasl-scram.c runs instead of GSASL. */
-#define OWN_SCRAM_MECHANISMS \
-  (XMPP_SASL_MECHANISM_SCRAM_SHA_512 | XMPP_SASL_MECHANISM_SCRAM_SHA_512_PLUS)
+#undef SCRAM
 
 typedef enum {
   CLIENT_NEW,
@@ -160,27 +153,22 @@ struct _XmppSaslClient
   GBytes *tls_exporter;
 
   Gsasl *gsasl;
-  Gsasl_session *session;
-  XmppScram *scram;             /* instead of @session, for OWN_SCRAM_MECHANISMS */
+  Gsasl_session *session;       /* for the mechanisms GSASL runs */
+  XmppScram *scram;             /* for SCRAM */
   const MechanismInfo *info;    /* the chosen mechanism */
   const char *binding;          /* static: "tls-unique", "tls-exporter" or NULL */
-  char *binding_base64;         /* its data, as GSASL wants it */
 
   ClientState state;
   guint n_challenges;
-  guint n_steps;                /* mechanism steps so far */
   gboolean mechanism_done;      /* the last step completed the mechanism */
 };
-
-/* A memset that the compiler cannot drop as a dead store. */
-static void *(*const volatile wipe_memset) (void *, int, size_t) = memset;
 
 void
 xmpp_sasl_wipe (void  *data,
                 gsize  len)
 {
   if (data != NULL && len > 0)
-    wipe_memset (data, 0, len);
+    explicit_bzero (data, len);
 }
 
 static void
@@ -197,16 +185,6 @@ xmpp_sasl_free_secret (char *string)
   g_free (string);
 }
 
-static void
-free_gsasl_output (char  *output,
-                   gsize  len)
-{
-  if (output == NULL)
-    return;
-  xmpp_sasl_wipe (output, len);
-  gsasl_free (output);
-}
-
 /* Frees the output of run_step(). */
 static void
 free_output (char  *output,
@@ -216,26 +194,46 @@ free_output (char  *output,
   g_free (output);
 }
 
-/* Wipes the secrets GSASL copied into the session, then ends it. */
+static gboolean
+is_base64_char (char c)
+{
+  return g_ascii_isalnum (c) || c == '+' || c == '/';
+}
+
+GBytes *
+xmpp_sasl_base64_decode (const char *text,
+                         gsize       len)
+{
+  gsize padding = 0;
+  gsize decoded_len;
+  gint state = 0;
+  guint save = 0;
+  guchar *decoded;
+
+  if (len % 4 != 0)
+    return NULL;
+  if (len > 0 && text[len - 1] == '=')
+    padding = text[len - 2] == '=' ? 2 : 1;
+  for (gsize i = 0; i < len - padding; i++)
+    if (!is_base64_char (text[i]))
+      return NULL;
+
+  /* As g_base64_decode_step() asks, although strict input needs less. */
+  decoded = g_malloc (len / 4 * 3 + 3);
+  decoded_len = g_base64_decode_step (text, len, decoded, &state, &save);
+  return g_bytes_new_take (decoded, decoded_len);
+}
+
+/* Wipes the password GSASL copied into the session, then ends it. */
 static void
 finish_session (XmppSaslClient *self)
 {
-  static const Gsasl_property secrets[] = {
-    GSASL_PASSWORD, GSASL_SCRAM_SALTED_PASSWORD,
-    GSASL_SCRAM_SERVERKEY, GSASL_SCRAM_STOREDKEY,
-  };
-
   g_clear_pointer (&self->scram, xmpp_scram_free);
   if (self->session == NULL)
     return;
-  for (guint i = 0; i < G_N_ELEMENTS (secrets); i++)
-    {
-      /* The strings are GSASL's own heap copies; overwriting them in place
-       * before they are freed is the only way to clear them. */
-      char *value = (char *) gsasl_property_fast (self->session, secrets[i]);
-
-      wipe_string (value);
-    }
+  /* GSASL's own heap copy; overwriting it in place before it is freed is
+   * the only way to clear it. */
+  wipe_string ((char *) gsasl_property_fast (self->session, GSASL_PASSWORD));
   g_clear_pointer (&self->session, gsasl_finish);
 }
 
@@ -275,7 +273,6 @@ xmpp_sasl_client_free (XmppSaslClient *self)
   g_clear_pointer (&self->gsasl, gsasl_done);
   g_clear_pointer (&self->tls_unique, g_bytes_unref);
   g_clear_pointer (&self->tls_exporter, g_bytes_unref);
-  g_free (self->binding_base64);
   g_free (self->authcid);
   xmpp_sasl_free_secret (self->password);
   g_free (self->authzid);
@@ -334,12 +331,6 @@ xmpp_sasl_client_get_channel_binding (XmppSaslClient *self)
   return self->binding;
 }
 
-static void client_fail (XmppSaslClient *self,
-                         GError        **error,
-                         XmppSaslError   code,
-                         const char     *format,
-                         ...) G_GNUC_PRINTF (4, 5);
-
 /* Ends the exchange with @failure, which it takes. */
 static void
 client_fail_with (XmppSaslClient  *self,
@@ -351,6 +342,12 @@ client_fail_with (XmppSaslClient  *self,
   g_propagate_error (error, failure);
 }
 
+static void client_fail (XmppSaslClient *self,
+                         GError        **error,
+                         XmppSaslError   code,
+                         const char     *format,
+                         ...) G_GNUC_PRINTF (4, 5);
+
 /* Sets @error and ends the exchange. */
 static void
 client_fail (XmppSaslClient *self,
@@ -360,13 +357,13 @@ client_fail (XmppSaslClient *self,
              ...)
 {
   va_list args;
-  g_autofree char *message = NULL;
+  GError *failure;
 
   va_start (args, format);
-  message = g_strdup_vprintf (format, args);
+  failure = g_error_new_valist (XMPP_SASL_ERROR, code, format, args);
   va_end (args);
 
-  client_fail_with (self, error, g_error_new_literal (XMPP_SASL_ERROR, code, message));
+  client_fail_with (self, error, failure);
 }
 
 /* Picks the channel binding type: the TLS version decides which types are
@@ -452,8 +449,7 @@ choose_mechanism (XmppSaslClient     *self,
         continue;
       if (info->needs_password && (self->password == NULL || self->authcid == NULL))
         continue;
-      if ((info->flag & OWN_SCRAM_MECHANISMS) == 0 &&
-          !gsasl_client_support_p (self->gsasl, info->name))
+      if (!info->scram && !gsasl_client_support_p (self->gsasl, info->name))
         continue;
       return info;
     }
@@ -491,14 +487,6 @@ property_callback (Gsasl          *gsasl,
     case GSASL_HOSTNAME:
       value = self->hostname;
       break;
-    case GSASL_CB_TLS_UNIQUE:
-      if (g_strcmp0 (self->binding, "tls-unique") == 0)
-        value = self->binding_base64;
-      break;
-    case GSASL_CB_TLS_EXPORTER:
-      if (g_strcmp0 (self->binding, "tls-exporter") == 0)
-        value = self->binding_base64;
-      break;
     default:
       break;
     }
@@ -533,28 +521,6 @@ new_data_element (const char *name,
   return element;
 }
 
-static gboolean
-is_base64_char (char c)
-{
-  return g_ascii_isalnum (c) || c == '+' || c == '/';
-}
-
-gboolean
-xmpp_sasl_base64_is_valid (const char *text,
-                           gsize       len)
-{
-  gsize padding = 0;
-
-  if (len % 4 != 0)
-    return FALSE;
-  if (len > 0 && text[len - 1] == '=')
-    padding = text[len - 2] == '=' ? 2 : 1;
-  for (gsize i = 0; i < len - padding; i++)
-    if (!is_base64_char (text[i]))
-      return FALSE;
-  return TRUE;
-}
-
 /* Decodes the base64 text of a <challenge/> or <success/>, strictly: only
  * the RFC 4648 alphabet, with padding; "=" and no text are both empty
  * data. Surrounding whitespace is tolerated. */
@@ -565,9 +531,8 @@ decode_data (XmppSaslClient *self,
 {
   const char *text = xmpp_element_get_text (element);
   const char *name = xmpp_element_get_name (element);
-  gsize start = 0, end, decoded_len;
-  g_autofree char *copy = NULL;
-  guchar *decoded;
+  gsize start = 0, end;
+  g_autoptr(GBytes) decoded = NULL;
 
   if (text == NULL)
     return g_bytes_new (NULL, 0);
@@ -577,61 +542,27 @@ decode_data (XmppSaslClient *self,
     start++;
   while (end > start && g_ascii_isspace (text[end - 1]))
     end--;
-  if (end - start == 0 || (end - start == 1 && text[start] == '='))
+  if (end - start == 1 && text[start] == '=')
     return g_bytes_new (NULL, 0);
 
-  if ((end - start) / 4 * 3 > XMPP_SASL_MAX_CHALLENGE_SIZE + 2)
-    goto too_large;
+  /* Refuse a huge text before decoding it; the exact size comes after. */
+  if ((end - start) / 4 * 3 <= XMPP_SASL_MAX_CHALLENGE_SIZE + 2)
+    {
+      decoded = xmpp_sasl_base64_decode (text + start, end - start);
+      if (decoded == NULL)
+        {
+          client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
+                       _("The server sent invalid base64 data in <%s/>"), name);
+          return NULL;
+        }
+      if (g_bytes_get_size (decoded) <= XMPP_SASL_MAX_CHALLENGE_SIZE)
+        return g_steal_pointer (&decoded);
+    }
 
-  if (!xmpp_sasl_base64_is_valid (text + start, end - start))
-    goto invalid;
-
-  decoded_len = (end - start) / 4 * 3 - (text[end - 1] == '=') - (text[end - 2] == '=');
-  if (decoded_len > XMPP_SASL_MAX_CHALLENGE_SIZE)
-    goto too_large;
-
-  copy = g_strndup (text + start, end - start);
-  decoded = g_base64_decode (copy, &decoded_len);
-  return g_bytes_new_take (decoded, decoded_len);
-
-invalid:
-  client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
-               _("The server sent invalid base64 data in <%s/>"), name);
-  return NULL;
-
-too_large:
   client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
                _("The server sent a <%s/> of more than %u bytes"),
                name, (guint) XMPP_SASL_MAX_CHALLENGE_SIZE);
   return NULL;
-}
-
-/* Refuses a SCRAM server-first message whose iteration count is outside
- * the range the library accepts, before GSASL spends time hashing. A
- * missing or malformed count is left to GSASL's parser. (The SCRAM of
- * xmpp-sasl-scram.c checks the count itself.) */
-static gboolean
-check_scram_iterations (XmppSaslClient *self,
-                        GBytes         *server_first,
-                        GError        **error)
-{
-  gsize len;
-  const char *data = g_bytes_get_data (server_first, &len);
-  g_autofree char *message = g_strndup (data, len);
-  g_auto(GStrv) attributes = g_strsplit (message, ",", -1);
-
-  for (guint i = 0; attributes[i] != NULL; i++)
-    {
-      GError *failure = NULL;
-
-      if (!g_str_has_prefix (attributes[i], "i="))
-        continue;
-      if (xmpp_scram_parse_iterations (attributes[i] + 2, NULL, &failure))
-        return TRUE;
-      client_fail_with (self, error, failure);
-      return FALSE;
-    }
-  return TRUE;
 }
 
 /* One step of xmpp-sasl-scram.c, whose errors carry their own codes. */
@@ -659,8 +590,9 @@ run_scram_step (XmppSaslClient *self,
     }
 }
 
-/* Runs one mechanism step on @input, storing the output in @output
- * (NULL when empty; free it with free_output()). */
+/* Runs one mechanism step on @input (NULL for the initial response),
+ * storing the output in @output (NULL when empty; free it with
+ * free_output()). */
 static gboolean
 run_step (XmppSaslClient *self,
           GBytes         *input,
@@ -679,36 +611,35 @@ run_step (XmppSaslClient *self,
 
   *output = NULL;
   *output_len = 0;
-  self->n_steps++;
   if (self->scram != NULL)
     return run_scram_step (self, data, len, output, output_len, error);
 
   rc = gsasl_step (self->session, data, len, &gsasl_output, &out_len);
   if (rc == GSASL_OK || rc == GSASL_NEEDS_MORE)
     {
-      if (rc == GSASL_OK)
-        self->mechanism_done = TRUE;
+      self->mechanism_done = rc == GSASL_OK;
       *output = g_memdup2 (gsasl_output, out_len);
       *output_len = out_len;
-      free_gsasl_output (gsasl_output, out_len);
-      return TRUE;
+    }
+  else if (input == NULL)
+    {
+      client_fail (self, error, XMPP_SASL_ERROR_UNDEFINED,
+                   _("Could not start %s authentication: %s"),
+                   self->info->name, gsasl_strerror (rc));
+    }
+  else
+    {
+      client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
+                   _("The server sent an invalid %s challenge: %s"),
+                   self->info->name, gsasl_strerror (rc));
     }
 
-  free_gsasl_output (gsasl_output, out_len);
-
-  if (self->n_steps == 1)
-    client_fail (self, error, XMPP_SASL_ERROR_UNDEFINED,
-                 _("Could not start %s authentication: %s"),
-                 self->info->name, gsasl_strerror (rc));
-  else if (self->info->scram && self->n_steps >= 3)
-    client_fail (self, error, XMPP_SASL_ERROR_SERVER_SIGNATURE,
-                 _("The server’s final %s message did not verify: %s"),
-                 self->info->name, gsasl_strerror (rc));
-  else
-    client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
-                 _("The server sent an invalid %s challenge: %s"),
-                 self->info->name, gsasl_strerror (rc));
-  return FALSE;
+  if (gsasl_output != NULL)
+    {
+      xmpp_sasl_wipe (gsasl_output, out_len);
+      gsasl_free (gsasl_output);
+    }
+  return rc == GSASL_OK || rc == GSASL_NEEDS_MORE;
 }
 
 /* Checks that @self may take an element from the server now. */
@@ -720,11 +651,9 @@ check_running (XmppSaslClient *self,
   if (self->state == CLIENT_RUNNING)
     return TRUE;
 
-  g_set_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_PROTOCOL,
+  client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
                _("The server sent <%s/> after the authentication exchange had ended"),
                xmpp_element_get_name (element));
-  self->state = CLIENT_FAILED;
-  finish_session (self);
   return FALSE;
 }
 
@@ -744,22 +673,26 @@ start_gsasl_session (XmppSaslClient  *self,
   return FALSE;
 }
 
-/* Starts xmpp-sasl-scram.c for SCRAM-SHA-512(-PLUS). Without -PLUS it is
- * handed the binding data only when the server offers no -PLUS mechanism
- * at all, so that it sends the GS2 flag "y". */
+/* Starts xmpp-sasl-scram.c for the chosen SCRAM mechanism, bound to
+ * @binding_data with -PLUS. Without -PLUS it is handed the binding data
+ * only when the server offers no -PLUS mechanism at all, so that it sends
+ * the GS2 flag "y". */
 static gboolean
-start_own_scram (XmppSaslClient     *self,
-                 const char * const *offered,
-                 GBytes             *binding_data,
-                 GError            **error)
+start_scram (XmppSaslClient     *self,
+             const char * const *offered,
+             const char         *binding_type,
+             GBytes             *binding_data,
+             GError            **error)
 {
   g_autoptr(GError) failure = NULL;
 
+  if (self->info->plus)
+    self->binding = binding_type;
   for (guint i = 0; !self->info->plus && offered[i] != NULL; i++)
     if (g_str_has_suffix (offered[i], "-PLUS"))
       binding_data = NULL;
 
-  self->scram = xmpp_scram_new (XMPP_SCRAM_SHA_512, self->authcid, self->password,
+  self->scram = xmpp_scram_new (self->info->hash, self->authcid, self->password,
                                 self->authzid, self->binding, binding_data, &failure);
   if (self->scram != NULL)
     return TRUE;
@@ -815,25 +748,13 @@ xmpp_sasl_client_start (XmppSaslClient     *self,
       return NULL;
     }
 
-  if (self->info->plus)
-    {
-      gsize len;
-      const guchar *data = g_bytes_get_data (binding_data, &len);
-
-      self->binding = binding_type;
-      self->binding_base64 = g_base64_encode (data, len);
-    }
-
-  if ((self->info->flag & OWN_SCRAM_MECHANISMS) != 0)
-    started = start_own_scram (self, mechanisms, binding_data, error);
+  if (self->info->scram)
+    started = start_scram (self, mechanisms, binding_type, binding_data, error);
   else
     started = start_gsasl_session (self, error);
-  if (!started)
+  if (!started || !run_step (self, NULL, &output, &output_len, error))
     return NULL;
-
   self->state = CLIENT_RUNNING;
-  if (!run_step (self, NULL, &output, &output_len, error))
-    return NULL;
 
   /* Every mechanism used here sends an initial response, even if empty. */
   auth = new_data_element ("auth", output, output_len, TRUE);
@@ -842,25 +763,16 @@ xmpp_sasl_client_start (XmppSaslClient     *self,
   return auth;
 }
 
-/* Answers a <challenge/> with a <response/>. */
+/* Answers a <challenge/> with a <response/>; check_running() has passed. */
 static XmppElement *
-xmpp_sasl_client_step (XmppSaslClient *self,
-                       XmppElement    *challenge,
-                       GError        **error)
+client_step (XmppSaslClient *self,
+             XmppElement    *challenge,
+             GError        **error)
 {
   g_autoptr(GBytes) input = NULL;
   char *output = NULL;
   gsize output_len = 0;
   XmppElement *response;
-
-  g_return_val_if_fail (self != NULL, NULL);
-  g_return_val_if_fail (self->state != CLIENT_NEW, NULL);
-  g_return_val_if_fail (challenge != NULL, NULL);
-  g_return_val_if_fail (xmpp_element_is (challenge, "challenge", XMPP_NS_SASL), NULL);
-  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
-
-  if (!check_running (self, challenge, error))
-    return NULL;
 
   if (++self->n_challenges > XMPP_SASL_MAX_CHALLENGES)
     {
@@ -882,11 +794,6 @@ xmpp_sasl_client_step (XmppSaslClient *self,
       return NULL;
     }
 
-  /* The first challenge of SCRAM is the server-first message. */
-  if (self->info->scram && self->scram == NULL && self->n_steps == 1 &&
-      !check_scram_iterations (self, input, error))
-    return NULL;
-
   if (!run_step (self, input, &output, &output_len, error))
     return NULL;
 
@@ -897,22 +804,13 @@ xmpp_sasl_client_step (XmppSaslClient *self,
 
 /* Takes the server's <success/>, checking its additional data: TRUE only
  * when the mechanism has completed, which for SCRAM means the server's
- * signature verified. */
+ * signature verified; check_running() has passed. */
 static gboolean
-xmpp_sasl_client_succeed (XmppSaslClient *self,
-                          XmppElement    *success,
-                          GError        **error)
+client_succeed (XmppSaslClient *self,
+                XmppElement    *success,
+                GError        **error)
 {
   g_autoptr(GBytes) input = NULL;
-
-  g_return_val_if_fail (self != NULL, FALSE);
-  g_return_val_if_fail (self->state != CLIENT_NEW, FALSE);
-  g_return_val_if_fail (success != NULL, FALSE);
-  g_return_val_if_fail (xmpp_element_is (success, "success", XMPP_NS_SASL), FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (!check_running (self, success, error))
-    return FALSE;
 
   input = decode_data (self, success, error);
   if (input == NULL)
@@ -1005,30 +903,25 @@ xmpp_sasl_client_receive (XmppSaslClient *self,
 
   *reply = NULL;
 
+  if (!check_running (self, element, error))
+    return XMPP_SASL_STATUS_FAILED;
+
   if (xmpp_element_is (element, "challenge", XMPP_NS_SASL))
     {
-      *reply = xmpp_sasl_client_step (self, element, error);
+      *reply = client_step (self, element, error);
       return *reply != NULL ? XMPP_SASL_STATUS_CONTINUE : XMPP_SASL_STATUS_FAILED;
     }
 
   if (xmpp_element_is (element, "success", XMPP_NS_SASL))
-    return xmpp_sasl_client_succeed (self, element, error)
+    return client_succeed (self, element, error)
              ? XMPP_SASL_STATUS_SUCCESS : XMPP_SASL_STATUS_FAILED;
 
-  if (!check_running (self, element, error))
-    return XMPP_SASL_STATUS_FAILED;
-
   if (xmpp_element_is (element, "failure", XMPP_NS_SASL))
-    {
-      self->state = CLIENT_FAILED;
-      finish_session (self);
-      g_propagate_error (error, xmpp_sasl_failure_to_error (element));
-      return XMPP_SASL_STATUS_FAILED;
-    }
-
-  client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
-               _("The server sent <%s/> during authentication"),
-               xmpp_element_get_name (element));
+    client_fail_with (self, error, xmpp_sasl_failure_to_error (element));
+  else
+    client_fail (self, error, XMPP_SASL_ERROR_PROTOCOL,
+                 _("The server sent <%s/> during authentication"),
+                 xmpp_element_get_name (element));
   return XMPP_SASL_STATUS_FAILED;
 }
 
