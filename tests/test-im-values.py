@@ -61,6 +61,60 @@ class MessageTest(unittest.TestCase):
         self.assertTrue(ctx.exception.matches(Xmpp.stanza_error_quark(),
                                               Xmpp.StanzaError.ITEM_NOT_FOUND))
 
+    def test_received_fields(self):
+        stanza = Xmpp.Stanza.new_from_string(
+            "<message type='groupchat' from='room@muc.example.com/nurse' id='g1'>"
+            "<subject>Lunch</subject><subject xml:lang='de'>Mittagessen</subject>"
+            "<body>Now?</body><thread>t1</thread>"
+            "<delay xmlns='urn:xmpp:delay' from='room@muc.example.com' stamp='2002-09-10T23:08:25Z'/>"
+            "<stanza-id xmlns='urn:xmpp:sid:0' id='s1' by='room@muc.example.com'/>"
+            "</message>", -1)
+        message = Xmpp.Message.new_from_stanza(stanza)
+        self.assertEqual(message.get_message_type(), Xmpp.MessageType.GROUPCHAT)
+        self.assertEqual(message.get_id(), 'g1')
+        self.assertEqual(message.get_from().to_string(), 'room@muc.example.com/nurse')
+        self.assertEqual(message.get_subject(None), 'Lunch')
+        self.assertEqual(message.get_subject('DE'), 'Mittagessen')
+        self.assertEqual(message.get_subject_languages(), ['', 'de'])
+        self.assertEqual(message.get_thread(), 't1')
+        self.assertIsNone(message.get_parent_thread())
+        self.assertEqual(message.get_delay().format_iso8601(), '2002-09-10T23:08:25Z')
+        self.assertEqual(message.get_delay_from().to_string(), 'room@muc.example.com')
+        room = Xmpp.Jid.new('room@muc.example.com')
+        self.assertEqual(message.get_stanza_id(room), 's1')
+        self.assertIsNone(message.get_stanza_id(Xmpp.Jid.new('other@example.com')))
+        self.assertTrue(message.check_error())
+
+        reply = message.make_reply('Yes')
+        self.assertEqual(reply.get_message_type(), Xmpp.MessageType.GROUPCHAT)
+        self.assertEqual(reply.get_to().to_string(), 'room@muc.example.com')
+        self.assertEqual(reply.get_body(None), 'Yes')
+        self.assertEqual(reply.get_thread(), 't1')
+        self.assertNotEqual(reply.get_id(), 'g1')
+
+    def test_setters(self):
+        message = Xmpp.Message.new(Xmpp.MessageType.CHAT, None, None)
+        seen = []
+        message.connect('notify', lambda obj, pspec: seen.append(pspec.name))
+        message.set_message_type(Xmpp.MessageType.HEADLINE)
+        message.set_id('m1')
+        message.set_origin_id('o1')
+        message.set_from(Xmpp.Jid.new('news.example.com'))
+        message.set_to(Xmpp.Jid.new('juliet@example.com'))
+        message.set_subject(None, 'Flash')
+        message.set_subject('fr', 'Flash info')
+        message.set_body(None, 'News')
+        message.set_subject('fr', None)
+        self.assertEqual(seen, ['message-type', 'id', 'origin-id', 'from', 'to'])
+        self.assertEqual(message.get_subject_languages(), [''])
+        self.assertEqual(
+            message.to_stanza().to_string(),
+            "<message type='headline' id='m1' from='news.example.com' to='juliet@example.com'>"
+            "<subject>Flash</subject><body>News</body>"
+            "<origin-id xmlns='urn:xmpp:sid:0' id='o1'/></message>")
+        message.set_to(None)
+        self.assertIsNone(message.get_to())
+
 
 class PresenceTest(unittest.TestCase):
     def test_parse(self):
@@ -114,6 +168,45 @@ class PresenceTest(unittest.TestCase):
             presence.to_stanza().to_string(),
             "<presence><show>xa</show><status>Gone fishing</status>"
             "<priority>-1</priority></presence>")
+
+    def test_setters(self):
+        presence = Xmpp.Presence.new(Xmpp.PresenceType.AVAILABLE)
+        seen = []
+        presence.connect('notify', lambda obj, pspec: seen.append(pspec.name))
+        presence.set_presence_type(Xmpp.PresenceType.SUBSCRIBE)
+        presence.set_id('s1')
+        presence.set_from(Xmpp.Jid.new('romeo@example.net/orchard'))
+        presence.set_to(Xmpp.Jid.new('juliet@example.com'))
+        presence.set_priority(500)
+        presence.add_payload(Xmpp.Element.new('nick', 'http://jabber.org/protocol/nick'))
+        self.assertEqual(seen, ['presence-type', 'id', 'from', 'to', 'priority'])
+        self.assertEqual(presence.get_presence_type(), Xmpp.PresenceType.SUBSCRIBE)
+        self.assertFalse(presence.is_available())
+        self.assertEqual(presence.get_id(), 's1')
+        self.assertEqual(presence.get_from().to_string(), 'romeo@example.net/orchard')
+        self.assertEqual(presence.get_to().to_string(), 'juliet@example.com')
+        self.assertEqual(presence.get_priority(), 127)
+        self.assertIsNone(presence.get_stanza())
+        self.assertIsNone(presence.get_delay())
+        self.assertEqual(len(presence.get_payloads()), 1)
+        self.assertTrue(presence.check_error())
+        self.assertEqual(
+            presence.to_stanza().to_string(),
+            "<presence type='subscribe' id='s1' from='romeo@example.net/orchard' "
+            "to='juliet@example.com'><priority>127</priority>"
+            "<nick xmlns='http://jabber.org/protocol/nick'/></presence>")
+
+    def test_error_raises(self):
+        stanza = Xmpp.Stanza.new_from_string(
+            "<presence type='error' from='room@muc.example.com/romeo' id='j1'>"
+            "<error type='cancel'><conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/>"
+            "</error></presence>", -1)
+        presence = Xmpp.Presence.new_from_stanza(stanza)
+        self.assertEqual(presence.get_stanza().get_id(), 'j1')
+        with self.assertRaises(GLib.Error) as ctx:
+            presence.check_error()
+        self.assertTrue(ctx.exception.matches(Xmpp.stanza_error_quark(),
+                                              Xmpp.StanzaError.CONFLICT))
 
 
 if __name__ == '__main__':

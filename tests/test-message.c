@@ -542,6 +542,120 @@ test_robust (void)
   }
 }
 
+static void
+test_many_languages (void)
+{
+  g_autoptr(GString) xml = g_string_new ("<message>");
+  g_autoptr(XmppMessage) message = NULL;
+  g_auto(GStrv) langs = NULL;
+  g_autoptr(XmppStanza) written = NULL;
+  g_autoptr(XmppMessage) again = NULL;
+  g_auto(GStrv) langs_again = NULL;
+  guint n = 20000;
+
+  g_test_summary ("A hostile message with tens of thousands of languages is read in "
+                  "linear time, and of each language (compared without regard to case) "
+                  "the first body counts, however many came before it.");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (xml, "<body xml:lang='l%u'>%u</body>", i, i);
+  /* Repeats, first of a language read one by one, then through the
+   * hash table. */
+  g_string_append (xml, "<body xml:lang='L1'>again</body><body xml:lang='L19999'>again</body>"
+                        "<body>unlabelled</body><body xml:lang=''>again</body></message>");
+  message = receive (xml->str);
+  g_assert_nonnull (message);
+  langs = xmpp_message_get_body_languages (message);
+  g_assert_cmpuint (g_strv_length (langs), ==, n + 1);
+  g_assert_cmpstr (langs[0], ==, "l0");
+  g_assert_cmpstr (langs[n - 1], ==, "l19999");
+  g_assert_cmpstr (langs[n], ==, "");
+  g_assert_cmpstr (xmpp_message_get_body (message, "L1"), ==, "1");
+  g_assert_cmpstr (xmpp_message_get_body (message, "l19999"), ==, "19999");
+  g_assert_cmpstr (xmpp_message_get_body (message, NULL), ==, "unlabelled");
+
+  written = xmpp_message_to_stanza (message);
+  again = xmpp_message_new_from_stanza (written);
+  langs_again = xmpp_message_get_body_languages (again);
+  g_assert_cmpstrv (langs, langs_again);
+}
+
+static void
+test_set_texts (void)
+{
+  g_autoptr(XmppMessage) message = xmpp_message_new (XMPP_MESSAGE_TYPE_CHAT, NULL, "hello");
+  g_auto(GStrv) langs = NULL;
+  g_auto(GStrv) subjects = NULL;
+
+  xmpp_message_set_body (message, "fr", "bonjour");
+  xmpp_message_set_body (message, "de", "hallo");
+  /* A text of the message itself, as it is replaced. */
+  xmpp_message_set_body (message, "de", xmpp_message_get_body (message, "fr"));
+  xmpp_message_set_body (message, "fr", xmpp_message_get_body (message, "fr"));
+  g_assert_cmpstr (xmpp_message_get_body (message, "de"), ==, "bonjour");
+  g_assert_cmpstr (xmpp_message_get_body (message, "fr"), ==, "bonjour");
+  /* The spelling of the language follows the last setter. */
+  xmpp_message_set_body (message, "FR", "salut");
+  langs = xmpp_message_get_body_languages (message);
+  g_assert_cmpuint (g_strv_length (langs), ==, 3);
+  g_assert_cmpstr (langs[0], ==, "");
+  g_assert_cmpstr (langs[1], ==, "FR");
+  g_assert_cmpstr (langs[2], ==, "de");
+  g_assert_cmpstr (xmpp_message_get_body (message, "fr"), ==, "salut");
+
+  xmpp_message_set_body (message, "", NULL);
+  g_assert_cmpstr (xmpp_message_get_body (message, NULL), ==, "salut");
+  xmpp_message_set_body (message, "it", NULL);
+
+  subjects = xmpp_message_get_subject_languages (message);
+  g_assert_null (subjects[0]);
+  g_assert_null (xmpp_message_get_subject (message, NULL));
+  xmpp_message_set_subject (message, "de", "Gru\xc3\x9f");
+  xmpp_message_set_subject (message, NULL, "Greeting");
+  g_assert_cmpstr (xmpp_message_get_subject (message, NULL), ==, "Greeting");
+  g_assert_cmpstr (xmpp_message_get_subject (message, "DE"), ==, "Gru\xc3\x9f");
+  xmpp_message_set_subject (message, NULL, NULL);
+  g_assert_cmpstr (xmpp_message_get_subject (message, NULL), ==, "Gru\xc3\x9f");
+}
+
+static void
+test_hostile_stamps (void)
+{
+  static const char *const stamps[] = {
+    "0001-01-01T00:00:00+05:00",   /* before year 1 in UTC */
+    "9999-12-31T23:59:59-05:00",   /* after 9999 in UTC */
+    "0000-01-01T00:00:00Z",
+    "2002-02-30T00:00:00Z",
+    "2002-09-10T23:08:25+99:99",
+    "99999-01-01T00:00:00Z",
+    "2002-09-10T23:08:25.99999999999999999999Z",
+    "T",
+    "-",
+  };
+  static const char *const legacy[] = {
+    "00000101T00:00:00", "99991231T23:59:60", "20020230T00:00:00", "20020910T24:00:00",
+    "20020910T23:60:00", "20020910T23:08:2", "20020910T23:08:255", "2002091 T23:08:25",
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (stamps); i++)
+    {
+      g_autofree char *xml = g_strdup_printf ("<message><delay xmlns='urn:xmpp:delay' from='a@b' "
+                                              "stamp='%s'/></message>", stamps[i]);
+      g_autoptr(XmppMessage) message = receive (xml);
+
+      g_assert_null (xmpp_message_get_delay (message));
+      g_assert_null (xmpp_message_get_delay_from (message));
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (legacy); i++)
+    {
+      g_autofree char *xml = g_strdup_printf ("<message><x xmlns='jabber:x:delay' stamp='%s'/></message>",
+                                              legacy[i]);
+      g_autoptr(XmppMessage) message = receive (xml);
+
+      g_assert_null (xmpp_message_get_delay (message));
+    }
+}
+
 int
 main (int    argc,
       char **argv)
@@ -555,6 +669,9 @@ main (int    argc,
   g_test_add_func ("/message/parse/thread", test_parse_thread);
   g_test_add_func ("/message/parse/payloads", test_parse_payloads);
   g_test_add_func ("/message/parse/robust", test_robust);
+  g_test_add_func ("/message/parse/many-languages", test_many_languages);
+  g_test_add_func ("/message/parse/hostile-stamps", test_hostile_stamps);
+  g_test_add_func ("/message/texts", test_set_texts);
   g_test_add_func ("/message/error", test_error);
   g_test_add_func ("/message/new", test_new);
   g_test_add_func ("/message/round-trip", test_round_trip);

@@ -166,6 +166,16 @@ test_priority (void)
     { "1.5", 0 },
     { "0x10", 0 },
     { "", 0 },
+    { " \t ", 0 },
+    { "-", 0 },
+    { "+", 0 },
+    { "+ 3", 0 },
+    { "--1", 0 },
+    { "3 4", 0 },
+    { "\t-5 \r\n", -5 },
+    { "0127", 127 },
+    { "-0", 0 },
+    { "18446744073709551616", 127 },
   };
 
   g_test_summary ("A received priority that is no integer reads as 0; one out of "
@@ -208,6 +218,12 @@ test_delay (void)
     { "<presence><x xmlns='jabber:x:delay' stamp='20021310T23:08:25'/></presence>", NULL },
     { "<presence><x xmlns='jabber:x:delay' stamp='2002091OT23:08:25'/></presence>", NULL },
     { "<presence><delay stamp='2002-09-10T23:08:25Z'/></presence>", NULL },
+    /* Out of GDateTime's range once in UTC, or no date at all. */
+    { "<presence><delay xmlns='urn:xmpp:delay' stamp='0001-01-01T00:00:00+05:00'/></presence>", NULL },
+    { "<presence><delay xmlns='urn:xmpp:delay' stamp='9999-12-31T23:59:59-05:00'/></presence>", NULL },
+    { "<presence><delay xmlns='urn:xmpp:delay' stamp='2002-09-10T23:08:25+99:99'/></presence>", NULL },
+    { "<presence><x xmlns='jabber:x:delay' stamp='00000101T00:00:00'/></presence>", NULL },
+    { "<presence><x xmlns='jabber:x:delay' stamp='20020910T23:59:60'/></presence>", NULL },
     { "<presence/>", NULL },
   };
 
@@ -554,6 +570,31 @@ test_robust (void)
   }
 }
 
+static void
+test_many_languages (void)
+{
+  g_autoptr(GString) xml = g_string_new ("<presence>");
+  g_autoptr(XmppPresence) presence = NULL;
+  g_auto(GStrv) langs = NULL;
+  guint n = 20000;
+
+  g_test_summary ("Tens of thousands of status languages are read in linear time; the "
+                  "first status of each language counts.");
+
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (xml, "<status xml:lang='x-%u'>%u</status>", i, i);
+  g_string_append (xml, "<status xml:lang='X-7'>again</status><status xml:lang='X-12345'>again</status>"
+                        "</presence>");
+  presence = parse (xml->str);
+  g_assert_nonnull (presence);
+  langs = xmpp_presence_get_status_languages (presence);
+  g_assert_cmpuint (g_strv_length (langs), ==, n);
+  g_assert_cmpstr (xmpp_presence_get_status (presence, "x-7"), ==, "7");
+  g_assert_cmpstr (xmpp_presence_get_status (presence, "x-12345"), ==, "12345");
+  /* Without an unlabelled one, the default is the first. */
+  g_assert_cmpstr (xmpp_presence_get_status (presence, NULL), ==, "0");
+}
+
 int
 main (int    argc,
       char **argv)
@@ -566,6 +607,7 @@ main (int    argc,
   g_test_add_func ("/presence/parse/priority", test_priority);
   g_test_add_func ("/presence/parse/delay", test_delay);
   g_test_add_func ("/presence/parse/robust", test_robust);
+  g_test_add_func ("/presence/parse/many-languages", test_many_languages);
   g_test_add_func ("/presence/languages", test_languages);
   g_test_add_func ("/presence/build", test_build);
   g_test_add_func ("/presence/round-trip", test_round_trip);

@@ -23,7 +23,9 @@ typedef struct
   const char *ns;
 } XmppImKnownChild;
 
-/* The common part of a message or a presence. */
+/* The common part of a message or a presence. The object that embeds it
+ * is zero-filled by GObject, which is the empty state: nothing is
+ * allocated before it is needed. */
 typedef struct
 {
   XmppStanza *stanza;      /* the stanza it was parsed from, or NULL */
@@ -33,10 +35,9 @@ typedef struct
   GDateTime *delay;        /* UTC */
   XmppJid *delay_from;
   XmppElement *error;      /* the <error/> of a parsed error stanza */
-  GPtrArray *payloads;     /* of XmppElement, owned */
+  GPtrArray *payloads;     /* of XmppElement, owned; NULL for none */
 } XmppImFields;
 
-void xmpp_im_fields_init (XmppImFields *fields);
 void xmpp_im_fields_clear (XmppImFields *fields);
 
 /* Reads the attributes, the delay, the <error/> and the payloads of
@@ -68,11 +69,16 @@ GPtrArray *xmpp_im_fields_dup_payloads (XmppImFields *fields);
 void xmpp_im_fields_add_payload (XmppImFields *fields,
                                  XmppElement  *payload);
 
-/* Setters' helpers: they return whether the value changed. */
-gboolean xmpp_im_replace_string (char       **slot,
-                                 const char  *value);
-gboolean xmpp_im_replace_jid (XmppJid **slot,
-                              XmppJid  *jid);
+/* Setters' helpers: they store a copy of (a reference to) @value in
+ * @slot and notify @pspec on @object, unless the value is unchanged. */
+void xmpp_im_set_string (GObject     *object,
+                         char       **slot,
+                         const char  *value,
+                         GParamSpec  *pspec);
+void xmpp_im_set_jid (GObject     *object,
+                      XmppJid    **slot,
+                      XmppJid     *value,
+                      GParamSpec  *pspec);
 
 /* The index of @name in @names (@n_names long, NULL entries never
  * match); FALSE when absent. */
@@ -81,24 +87,29 @@ gboolean xmpp_im_lookup_name (const char *const *names,
                               const char        *name,
                               guint             *index);
 
-/* Language-keyed texts: a GPtrArray of entries in document order, the
- * unlabelled one with the language "". */
-GPtrArray *xmpp_lang_texts_new (void);
-const char *xmpp_lang_texts_lookup (GPtrArray  *texts,
-                                    const char *lang);
-/* Sets (or with a NULL @text removes) the text in @lang; returns whether
- * anything changed. */
-gboolean xmpp_lang_texts_replace (GPtrArray  *texts,
-                                  const char *lang,
-                                  const char *text);
-char **xmpp_lang_texts_dup_languages (GPtrArray *texts);
+/* Language-keyed texts, in document order, the unlabelled one with the
+ * language "". Zero-filled is empty; nothing is allocated before the
+ * first text. */
+typedef struct
+{
+  GPtrArray *entries;
+} XmppLangTexts;
+
+void xmpp_lang_texts_clear (XmppLangTexts *texts);
+const char *xmpp_lang_texts_lookup (XmppLangTexts *texts,
+                                    const char    *lang);
+/* Sets (or with a NULL @text removes) the text in @lang. */
+void xmpp_lang_texts_replace (XmppLangTexts *texts,
+                              const char    *lang,
+                              const char    *text);
+char **xmpp_lang_texts_dup_languages (XmppLangTexts *texts);
 /* Reads the children of @parent called @name in the namespace of
- * @parent; the first one of each language wins. */
-void xmpp_lang_texts_read (GPtrArray   *texts,
-                           XmppElement *parent,
-                           const char  *name);
-void xmpp_lang_texts_write (GPtrArray   *texts,
-                            XmppElement *parent,
-                            const char  *name);
+ * @parent into the empty @texts; the first one of each language wins. */
+void xmpp_lang_texts_read (XmppLangTexts *texts,
+                           XmppElement   *parent,
+                           const char    *name);
+void xmpp_lang_texts_write (XmppLangTexts *texts,
+                            XmppElement   *parent,
+                            const char    *name);
 
 G_END_DECLS

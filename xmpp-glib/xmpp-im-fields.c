@@ -7,13 +7,6 @@
 #include <string.h>
 
 void
-xmpp_im_fields_init (XmppImFields *fields)
-{
-  memset (fields, 0, sizeof *fields);
-  fields->payloads = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_element_unref);
-}
-
-void
 xmpp_im_fields_clear (XmppImFields *fields)
 {
   g_clear_pointer (&fields->stanza, xmpp_stanza_unref);
@@ -152,7 +145,7 @@ xmpp_im_fields_read (XmppImFields           *fields,
       if (fields->error == NULL && is_child (child, "error", ns))
         fields->error = xmpp_element_ref (child);
       else if (!is_known (child, ns, known))
-        g_ptr_array_add (fields->payloads, xmpp_element_ref (child));
+        xmpp_im_fields_add_payload (fields, child);
     }
 }
 
@@ -194,7 +187,7 @@ xmpp_im_fields_write_end (XmppImFields *fields,
         xmpp_element_set_attribute (delay, "from", xmpp_jid_to_string (fields->delay_from));
       xmpp_element_set_attribute (delay, "stamp", stamp);
     }
-  for (guint i = 0; i < fields->payloads->len; i++)
+  for (guint i = 0; fields->payloads != NULL && i < fields->payloads->len; i++)
     add_copy (root, g_ptr_array_index (fields->payloads, i));
   if (is_error && fields->error != NULL)
     add_copy (root, fields->error);
@@ -218,9 +211,10 @@ xmpp_im_fields_check_error (XmppImFields   *fields,
 GPtrArray *
 xmpp_im_fields_dup_payloads (XmppImFields *fields)
 {
-  GPtrArray *payloads = g_ptr_array_sized_new (fields->payloads->len);
+  guint n = fields->payloads != NULL ? fields->payloads->len : 0;
+  GPtrArray *payloads = g_ptr_array_sized_new (n);
 
-  for (guint i = 0; i < fields->payloads->len; i++)
+  for (guint i = 0; i < n; i++)
     g_ptr_array_add (payloads, g_ptr_array_index (fields->payloads, i));
   return payloads;
 }
@@ -229,33 +223,39 @@ void
 xmpp_im_fields_add_payload (XmppImFields *fields,
                             XmppElement  *payload)
 {
+  if (fields->payloads == NULL)
+    fields->payloads = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_element_unref);
   g_ptr_array_add (fields->payloads, xmpp_element_ref (payload));
 }
 
-gboolean
-xmpp_im_replace_string (char       **slot,
-                        const char  *value)
+void
+xmpp_im_set_string (GObject     *object,
+                    char       **slot,
+                    const char  *value,
+                    GParamSpec  *pspec)
 {
   char *old = *slot;
 
   if (g_strcmp0 (old, value) == 0)
-    return FALSE;
+    return;
   *slot = g_strdup (value);
   g_free (old);
-  return TRUE;
+  g_object_notify_by_pspec (object, pspec);
 }
 
-gboolean
-xmpp_im_replace_jid (XmppJid **slot,
-                     XmppJid  *jid)
+void
+xmpp_im_set_jid (GObject     *object,
+                 XmppJid    **slot,
+                 XmppJid     *value,
+                 GParamSpec  *pspec)
 {
   XmppJid *old = *slot;
 
-  if (old == jid || (old != NULL && jid != NULL && xmpp_jid_equal (old, jid)))
-    return FALSE;
-  *slot = jid_ref0 (jid);
+  if (old == value || (old != NULL && value != NULL && xmpp_jid_equal (old, value)))
+    return;
+  *slot = jid_ref0 (value);
   g_clear_pointer (&old, xmpp_jid_unref);
-  return TRUE;
+  g_object_notify_by_pspec (object, pspec);
 }
 
 gboolean
@@ -277,130 +277,194 @@ xmpp_im_lookup_name (const char *const *names,
 
 /* Language-keyed texts */
 
+/* One allocation: the language, then the text, follow the struct. */
 typedef struct
 {
-  char *lang;   /* "" when unlabelled */
   char *text;
+  char lang[];   /* "" when unlabelled */
 } LangText;
 
-static void
-lang_text_free (gpointer data)
-{
-  LangText *entry = data;
-
-  g_free (entry->lang);
-  g_free (entry->text);
-  g_free (entry);
-}
-
-GPtrArray *
-xmpp_lang_texts_new (void)
-{
-  return g_ptr_array_new_with_free_func (lang_text_free);
-}
-
-/* Language tags (BCP 47) are compared without regard to ASCII case. */
 static LangText *
-find_lang (GPtrArray  *texts,
-           const char *lang,
-           guint      *index)
+lang_text_new (const char *lang,
+               const char *text)
 {
-  for (guint i = 0; i < texts->len; i++)
-    {
-      LangText *entry = g_ptr_array_index (texts, i);
+  gsize lang_size = strlen (lang) + 1;
+  gsize text_size = strlen (text) + 1;
+  LangText *entry = g_malloc (sizeof (LangText) + lang_size + text_size);
 
-      if (g_ascii_strcasecmp (entry->lang, lang) == 0)
-        {
-          if (index != NULL)
-            *index = i;
-          return entry;
-        }
-    }
-  return NULL;
-}
-
-const char *
-xmpp_lang_texts_lookup (GPtrArray  *texts,
-                        const char *lang)
-{
-  LangText *entry = find_lang (texts, lang != NULL ? lang : "", NULL);
-
-  if (entry == NULL && lang == NULL && texts->len > 0)
-    entry = g_ptr_array_index (texts, 0);
-  return entry != NULL ? entry->text : NULL;
-}
-
-gboolean
-xmpp_lang_texts_replace (GPtrArray  *texts,
-                         const char *lang,
-                         const char *text)
-{
-  guint index;
-  LangText *entry;
-
-  if (lang == NULL)
-    lang = "";
-  entry = find_lang (texts, lang, &index);
-
-  if (entry == NULL)
-    {
-      if (text == NULL)
-        return FALSE;
-      entry = g_new (LangText, 1);
-      entry->lang = g_strdup (lang);
-      entry->text = g_strdup (text);
-      g_ptr_array_add (texts, entry);
-      return TRUE;
-    }
-  if (text == NULL)
-    {
-      g_ptr_array_remove_index (texts, index);
-      return TRUE;
-    }
-  return xmpp_im_replace_string (&entry->lang, lang) | xmpp_im_replace_string (&entry->text, text);
-}
-
-char **
-xmpp_lang_texts_dup_languages (GPtrArray *texts)
-{
-  char **langs = g_new (char *, texts->len + 1);
-
-  for (guint i = 0; i < texts->len; i++)
-    langs[i] = g_strdup (((LangText *) g_ptr_array_index (texts, i))->lang);
-  langs[texts->len] = NULL;
-  return langs;
+  memcpy (entry->lang, lang, lang_size);
+  entry->text = entry->lang + lang_size;
+  memcpy (entry->text, text, text_size);
+  return entry;
 }
 
 void
-xmpp_lang_texts_read (GPtrArray   *texts,
-                      XmppElement *parent,
-                      const char  *name)
+xmpp_lang_texts_clear (XmppLangTexts *texts)
+{
+  g_clear_pointer (&texts->entries, g_ptr_array_unref);
+}
+
+static guint
+n_entries (XmppLangTexts *texts)
+{
+  return texts->entries != NULL ? texts->entries->len : 0;
+}
+
+static LangText *
+entry_at (XmppLangTexts *texts,
+          guint          index)
+{
+  return g_ptr_array_index (texts->entries, index);
+}
+
+/* Language tags (BCP 47) are compared without regard to ASCII case. */
+static gboolean
+find_lang (XmppLangTexts *texts,
+           const char    *lang,
+           guint         *index)
+{
+  for (guint i = 0; i < n_entries (texts); i++)
+    if (g_ascii_strcasecmp (entry_at (texts, i)->lang, lang) == 0)
+      {
+        *index = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+append (XmppLangTexts *texts,
+        LangText      *entry)
+{
+  if (texts->entries == NULL)
+    texts->entries = g_ptr_array_new_with_free_func (g_free);
+  g_ptr_array_add (texts->entries, entry);
+}
+
+const char *
+xmpp_lang_texts_lookup (XmppLangTexts *texts,
+                        const char    *lang)
+{
+  guint index;
+
+  if (find_lang (texts, lang != NULL ? lang : "", &index))
+    return entry_at (texts, index)->text;
+  if (lang == NULL && n_entries (texts) > 0)
+    return entry_at (texts, 0)->text;
+  return NULL;
+}
+
+void
+xmpp_lang_texts_replace (XmppLangTexts *texts,
+                         const char    *lang,
+                         const char    *text)
+{
+  guint index;
+  LangText *old;
+
+  if (lang == NULL)
+    lang = "";
+  if (!find_lang (texts, lang, &index))
+    {
+      if (text != NULL)
+        append (texts, lang_text_new (lang, text));
+      return;
+    }
+  if (text == NULL)
+    {
+      g_ptr_array_remove_index (texts->entries, index);
+      return;
+    }
+  /* The spelling of the language follows the caller, as the text does. */
+  old = entry_at (texts, index);
+  if (strcmp (old->lang, lang) == 0 && strcmp (old->text, text) == 0)
+    return;
+  /* Copied before @old goes: @text may be its own. */
+  g_ptr_array_index (texts->entries, index) = lang_text_new (lang, text);
+  g_free (old);
+}
+
+char **
+xmpp_lang_texts_dup_languages (XmppLangTexts *texts)
+{
+  guint n = n_entries (texts);
+  char **langs = g_new (char *, n + 1);
+
+  for (guint i = 0; i < n; i++)
+    langs[i] = g_strdup (entry_at (texts, i)->lang);
+  langs[n] = NULL;
+  return langs;
+}
+
+/* A language tag's hash, without regard to ASCII case (djb2). */
+static guint
+lang_hash (gconstpointer key)
+{
+  guint hash = 5381;
+
+  for (const char *p = key; *p != '\0'; p++)
+    hash = hash * 33 + (guchar) g_ascii_tolower (*p);
+  return hash;
+}
+
+static gboolean
+lang_equal (gconstpointer a,
+            gconstpointer b)
+{
+  return g_ascii_strcasecmp (a, b) == 0;
+}
+
+/* Up to this many languages, a stanza's are compared one by one; past
+ * it, through a hash table, lest a hostile stanza with tens of thousands
+ * of them cost seconds. */
+#define LANG_SCAN_MAX 8
+
+void
+xmpp_lang_texts_read (XmppLangTexts *texts,
+                      XmppElement   *parent,
+                      const char    *name)
 {
   const char *ns = xmpp_element_get_namespace (parent);
+  g_autoptr(GHashTable) seen = NULL;
 
   for (XmppElement *child = xmpp_element_get_first_child (parent); child != NULL;
        child = xmpp_element_get_next_sibling (child))
     {
-      const char *lang = xmpp_element_get_attribute_ns (child, "lang", XMPP_NS_XML);
-      const char *text = xmpp_element_get_text (child);
+      const char *lang;
+      const char *text;
+      guint index;
+      LangText *entry;
 
       if (!is_child (child, name, ns))
         continue;
+      lang = xmpp_element_get_attribute_ns (child, "lang", XMPP_NS_XML);
       if (lang == NULL)
         lang = "";
-      if (find_lang (texts, lang, NULL) == NULL)
-        xmpp_lang_texts_replace (texts, lang, text != NULL ? text : "");
+      if (seen == NULL && n_entries (texts) >= LANG_SCAN_MAX)
+        {
+          seen = g_hash_table_new (lang_hash, lang_equal);
+          for (guint i = 0; i < n_entries (texts); i++)
+            g_hash_table_add (seen, entry_at (texts, i)->lang);
+        }
+      if (seen != NULL ? g_hash_table_contains (seen, lang) : find_lang (texts, lang, &index))
+        continue;
+
+      text = xmpp_element_get_text (child);
+      entry = lang_text_new (lang, text != NULL ? text : "");
+      append (texts, entry);
+      if (seen != NULL)
+        g_hash_table_add (seen, entry->lang);
     }
 }
 
 void
-xmpp_lang_texts_write (GPtrArray   *texts,
-                       XmppElement *parent,
-                       const char  *name)
+xmpp_lang_texts_write (XmppLangTexts *texts,
+                       XmppElement   *parent,
+                       const char    *name)
 {
-  for (guint i = 0; i < texts->len; i++)
+  for (guint i = 0; i < n_entries (texts); i++)
     {
-      LangText *entry = g_ptr_array_index (texts, i);
+      LangText *entry = entry_at (texts, i);
       XmppElement *child = xmpp_element_add_child_with_text (parent, name, NULL, entry->text);
 
       if (*entry->lang != '\0')

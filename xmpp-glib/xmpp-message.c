@@ -61,12 +61,12 @@ struct _XmppMessage
 
   XmppImFields fields;
   XmppMessageType type;
-  GPtrArray *bodies;
-  GPtrArray *subjects;
+  XmppLangTexts bodies;
+  XmppLangTexts subjects;
   char *thread;
   char *parent_thread;
   char *origin_id;
-  GArray *stanza_ids;   /* of StanzaId */
+  GArray *stanza_ids;   /* of StanzaId; NULL for none */
 };
 
 G_DEFINE_FINAL_TYPE (XmppMessage, xmpp_message, G_TYPE_OBJECT)
@@ -115,12 +115,12 @@ xmpp_message_finalize (GObject *object)
   XmppMessage *self = XMPP_MESSAGE (object);
 
   xmpp_im_fields_clear (&self->fields);
-  g_ptr_array_unref (self->bodies);
-  g_ptr_array_unref (self->subjects);
+  xmpp_lang_texts_clear (&self->bodies);
+  xmpp_lang_texts_clear (&self->subjects);
   g_free (self->thread);
   g_free (self->parent_thread);
   g_free (self->origin_id);
-  g_array_unref (self->stanza_ids);
+  g_clear_pointer (&self->stanza_ids, g_array_unref);
 
   G_OBJECT_CLASS (xmpp_message_parent_class)->finalize (object);
 }
@@ -310,11 +310,6 @@ xmpp_message_class_init (XmppMessageClass *klass)
 static void
 xmpp_message_init (XmppMessage *self)
 {
-  xmpp_im_fields_init (&self->fields);
-  self->bodies = xmpp_lang_texts_new ();
-  self->subjects = xmpp_lang_texts_new ();
-  self->stanza_ids = g_array_new (FALSE, FALSE, sizeof (StanzaId));
-  g_array_set_clear_func (self->stanza_ids, stanza_id_clear);
 }
 
 /**
@@ -341,7 +336,7 @@ xmpp_message_new (XmppMessageType  type,
   self = g_object_new (XMPP_TYPE_MESSAGE, "message-type", type, "to", to, NULL);
   self->origin_id = g_uuid_string_random ();
   self->fields.id = g_strdup (self->origin_id);
-  xmpp_lang_texts_replace (self->bodies, NULL, body);
+  xmpp_lang_texts_replace (&self->bodies, NULL, body);
   return self;
 }
 
@@ -356,6 +351,11 @@ add_stanza_id (XmppMessage *self,
   if (stanza_id.by == NULL)
     return;
   stanza_id.id = g_strdup (id);
+  if (self->stanza_ids == NULL)
+    {
+      self->stanza_ids = g_array_new (FALSE, FALSE, sizeof (StanzaId));
+      g_array_set_clear_func (self->stanza_ids, stanza_id_clear);
+    }
   g_array_append_val (self->stanza_ids, stanza_id);
 }
 
@@ -432,8 +432,8 @@ xmpp_message_new_from_stanza (XmppStanza *stanza)
   self = g_object_new (XMPP_TYPE_MESSAGE, NULL);
   self->type = type;
   xmpp_im_fields_read (&self->fields, stanza, known_children);
-  xmpp_lang_texts_read (self->subjects, root, "subject");
-  xmpp_lang_texts_read (self->bodies, root, "body");
+  xmpp_lang_texts_read (&self->subjects, root, "subject");
+  xmpp_lang_texts_read (&self->bodies, root, "body");
   read_thread (self, root);
   read_ids (self, root);
   return self;
@@ -466,8 +466,8 @@ xmpp_message_to_stanza (XmppMessage *self)
   type = self->type != XMPP_MESSAGE_TYPE_NORMAL ? type_names[self->type] : NULL;
   stanza = xmpp_im_fields_write_start (&self->fields, XMPP_STANZA_KIND_MESSAGE, type);
   root = xmpp_stanza_get_element (stanza);
-  xmpp_lang_texts_write (self->subjects, root, "subject");
-  xmpp_lang_texts_write (self->bodies, root, "body");
+  xmpp_lang_texts_write (&self->subjects, root, "subject");
+  xmpp_lang_texts_write (&self->bodies, root, "body");
   if (self->thread != NULL)
     {
       XmppElement *thread = xmpp_element_add_child_with_text (root, "thread", NULL, self->thread);
@@ -600,8 +600,7 @@ xmpp_message_set_id (XmppMessage *self,
 {
   g_return_if_fail (XMPP_IS_MESSAGE (self));
 
-  if (xmpp_im_replace_string (&self->fields.id, id))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
+  xmpp_im_set_string (G_OBJECT (self), &self->fields.id, id, properties[PROP_ID]);
 }
 
 /**
@@ -633,8 +632,7 @@ xmpp_message_set_from (XmppMessage *self,
 {
   g_return_if_fail (XMPP_IS_MESSAGE (self));
 
-  if (xmpp_im_replace_jid (&self->fields.from, from))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FROM]);
+  xmpp_im_set_jid (G_OBJECT (self), &self->fields.from, from, properties[PROP_FROM]);
 }
 
 /**
@@ -666,8 +664,7 @@ xmpp_message_set_to (XmppMessage *self,
 {
   g_return_if_fail (XMPP_IS_MESSAGE (self));
 
-  if (xmpp_im_replace_jid (&self->fields.to, to))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TO]);
+  xmpp_im_set_jid (G_OBJECT (self), &self->fields.to, to, properties[PROP_TO]);
 }
 
 /**
@@ -690,7 +687,7 @@ xmpp_message_get_body (XmppMessage *self,
 {
   g_return_val_if_fail (XMPP_IS_MESSAGE (self), NULL);
 
-  return xmpp_lang_texts_lookup (self->bodies, lang);
+  return xmpp_lang_texts_lookup (&self->bodies, lang);
 }
 
 /**
@@ -710,7 +707,7 @@ xmpp_message_set_body (XmppMessage *self,
 {
   g_return_if_fail (XMPP_IS_MESSAGE (self));
 
-  xmpp_lang_texts_replace (self->bodies, lang, body);
+  xmpp_lang_texts_replace (&self->bodies, lang, body);
 }
 
 /**
@@ -728,7 +725,7 @@ xmpp_message_get_body_languages (XmppMessage *self)
 {
   g_return_val_if_fail (XMPP_IS_MESSAGE (self), NULL);
 
-  return xmpp_lang_texts_dup_languages (self->bodies);
+  return xmpp_lang_texts_dup_languages (&self->bodies);
 }
 
 /**
@@ -747,7 +744,7 @@ xmpp_message_get_subject (XmppMessage *self,
 {
   g_return_val_if_fail (XMPP_IS_MESSAGE (self), NULL);
 
-  return xmpp_lang_texts_lookup (self->subjects, lang);
+  return xmpp_lang_texts_lookup (&self->subjects, lang);
 }
 
 /**
@@ -767,7 +764,7 @@ xmpp_message_set_subject (XmppMessage *self,
 {
   g_return_if_fail (XMPP_IS_MESSAGE (self));
 
-  xmpp_lang_texts_replace (self->subjects, lang, subject);
+  xmpp_lang_texts_replace (&self->subjects, lang, subject);
 }
 
 /**
@@ -785,7 +782,7 @@ xmpp_message_get_subject_languages (XmppMessage *self)
 {
   g_return_val_if_fail (XMPP_IS_MESSAGE (self), NULL);
 
-  return xmpp_lang_texts_dup_languages (self->subjects);
+  return xmpp_lang_texts_dup_languages (&self->subjects);
 }
 
 /**
@@ -839,10 +836,9 @@ xmpp_message_set_thread (XmppMessage *self,
 
   if (thread == NULL)
     parent_thread = NULL;
-  if (xmpp_im_replace_string (&self->thread, thread))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_THREAD]);
-  if (xmpp_im_replace_string (&self->parent_thread, parent_thread))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PARENT_THREAD]);
+  xmpp_im_set_string (G_OBJECT (self), &self->thread, thread, properties[PROP_THREAD]);
+  xmpp_im_set_string (G_OBJECT (self), &self->parent_thread, parent_thread,
+                      properties[PROP_PARENT_THREAD]);
 }
 
 /**
@@ -911,8 +907,7 @@ xmpp_message_set_origin_id (XmppMessage *self,
 {
   g_return_if_fail (XMPP_IS_MESSAGE (self));
 
-  if (xmpp_im_replace_string (&self->origin_id, origin_id))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ORIGIN_ID]);
+  xmpp_im_set_string (G_OBJECT (self), &self->origin_id, origin_id, properties[PROP_ORIGIN_ID]);
 }
 
 /**
@@ -935,7 +930,7 @@ xmpp_message_get_stanza_id (XmppMessage *self,
   g_return_val_if_fail (XMPP_IS_MESSAGE (self), NULL);
   g_return_val_if_fail (by != NULL, NULL);
 
-  for (guint i = 0; i < self->stanza_ids->len; i++)
+  for (guint i = 0; self->stanza_ids != NULL && i < self->stanza_ids->len; i++)
     {
       StanzaId *stanza_id = &g_array_index (self->stanza_ids, StanzaId, i);
 

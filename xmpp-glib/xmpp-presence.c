@@ -49,7 +49,7 @@ struct _XmppPresence
   XmppPresenceType type;
   XmppPresenceShow show;
   int priority;
-  GPtrArray *statuses;
+  XmppLangTexts statuses;
 };
 
 G_DEFINE_FINAL_TYPE (XmppPresence, xmpp_presence, G_TYPE_OBJECT)
@@ -90,7 +90,7 @@ xmpp_presence_finalize (GObject *object)
   XmppPresence *self = XMPP_PRESENCE (object);
 
   xmpp_im_fields_clear (&self->fields);
-  g_ptr_array_unref (self->statuses);
+  xmpp_lang_texts_clear (&self->statuses);
 
   G_OBJECT_CLASS (xmpp_presence_parent_class)->finalize (object);
 }
@@ -252,8 +252,6 @@ xmpp_presence_class_init (XmppPresenceClass *klass)
 static void
 xmpp_presence_init (XmppPresence *self)
 {
-  xmpp_im_fields_init (&self->fields);
-  self->statuses = xmpp_lang_texts_new ();
 }
 
 /**
@@ -274,21 +272,23 @@ xmpp_presence_new (XmppPresenceType type)
   return g_object_new (XMPP_TYPE_PRESENCE, "presence-type", type, NULL);
 }
 
-/* xs:byte; whatever is not an integer reads as 0, the rest is clamped. */
+/* xs:byte, white space around it allowed (g_ascii_strtoll() skips the
+ * leading one); whatever is not an integer reads as 0, the rest is
+ * clamped. */
 static int
 parse_priority (const char *text)
 {
-  g_autofree char *copy = NULL;
   gint64 value;
   char *end;
 
   if (text == NULL)
     return 0;
-  copy = g_strstrip (g_strdup (text));
-  value = g_ascii_strtoll (copy, &end, 10);
-  if (end == copy || *end != '\0')
+  value = g_ascii_strtoll (text, &end, 10);
+  if (end == text)
     return 0;
-  return CLAMP (value, -128, 127);
+  while (g_ascii_isspace (*end))
+    end++;
+  return *end == '\0' ? CLAMP (value, -128, 127) : 0;
 }
 
 /**
@@ -340,7 +340,7 @@ xmpp_presence_new_from_stanza (XmppStanza *stanza)
                        xmpp_element_get_child_text (root, "show", ns), &show);
   self->show = show;
   self->priority = parse_priority (xmpp_element_get_child_text (root, "priority", ns));
-  xmpp_lang_texts_read (self->statuses, root, "status");
+  xmpp_lang_texts_read (&self->statuses, root, "status");
   return self;
 }
 
@@ -369,7 +369,7 @@ xmpp_presence_to_stanza (XmppPresence *self)
   root = xmpp_stanza_get_element (stanza);
   if (self->show != XMPP_PRESENCE_SHOW_NONE)
     xmpp_element_add_child_with_text (root, "show", NULL, show_names[self->show]);
-  xmpp_lang_texts_write (self->statuses, root, "status");
+  xmpp_lang_texts_write (&self->statuses, root, "status");
   if (self->priority != 0)
     {
       char priority[8];
@@ -464,8 +464,7 @@ xmpp_presence_set_id (XmppPresence *self,
 {
   g_return_if_fail (XMPP_IS_PRESENCE (self));
 
-  if (xmpp_im_replace_string (&self->fields.id, id))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ID]);
+  xmpp_im_set_string (G_OBJECT (self), &self->fields.id, id, properties[PROP_ID]);
 }
 
 /**
@@ -497,8 +496,7 @@ xmpp_presence_set_from (XmppPresence *self,
 {
   g_return_if_fail (XMPP_IS_PRESENCE (self));
 
-  if (xmpp_im_replace_jid (&self->fields.from, from))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FROM]);
+  xmpp_im_set_jid (G_OBJECT (self), &self->fields.from, from, properties[PROP_FROM]);
 }
 
 /**
@@ -531,8 +529,7 @@ xmpp_presence_set_to (XmppPresence *self,
 {
   g_return_if_fail (XMPP_IS_PRESENCE (self));
 
-  if (xmpp_im_replace_jid (&self->fields.to, to))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TO]);
+  xmpp_im_set_jid (G_OBJECT (self), &self->fields.to, to, properties[PROP_TO]);
 }
 
 /**
@@ -629,7 +626,7 @@ xmpp_presence_get_status (XmppPresence *self,
 {
   g_return_val_if_fail (XMPP_IS_PRESENCE (self), NULL);
 
-  return xmpp_lang_texts_lookup (self->statuses, lang);
+  return xmpp_lang_texts_lookup (&self->statuses, lang);
 }
 
 /**
@@ -649,7 +646,7 @@ xmpp_presence_set_status (XmppPresence *self,
 {
   g_return_if_fail (XMPP_IS_PRESENCE (self));
 
-  xmpp_lang_texts_replace (self->statuses, lang, status);
+  xmpp_lang_texts_replace (&self->statuses, lang, status);
 }
 
 /**
@@ -667,7 +664,7 @@ xmpp_presence_get_status_languages (XmppPresence *self)
 {
   g_return_val_if_fail (XMPP_IS_PRESENCE (self), NULL);
 
-  return xmpp_lang_texts_dup_languages (self->statuses);
+  return xmpp_lang_texts_dup_languages (&self->statuses);
 }
 
 /**
