@@ -44,6 +44,21 @@ account_jid (Server     *server,
 }
 
 static void
+add_contact_sync (XmppRoster         *roster,
+                  XmppJid            *jid,
+                  const char         *name,
+                  const char * const *groups)
+{
+  g_autoptr(GAsyncResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+
+  xmpp_roster_add_contact_async (roster, jid, name, groups, NULL, on_async_done, &result);
+  WAIT_UNTIL (result != NULL);
+  g_assert_true (xmpp_roster_add_contact_finish (roster, result, &error));
+  g_assert_no_error (error);
+}
+
+static void
 remove_contact_sync (XmppRoster *roster,
                      XmppJid    *jid)
 {
@@ -206,19 +221,10 @@ test_roster_pushes (gconstpointer data)
   /* Add carol, then bob, who sorts before her. */
   {
     const char *groups[] = { "Friends", NULL };
-    g_autoptr(GAsyncResult) result = NULL;
-    g_autoptr(GError) error = NULL;
 
-    xmpp_roster_add_contact_async (roster1, carol, "Carol", groups, NULL, on_async_done, &result);
-    WAIT_UNTIL (result != NULL);
-    g_assert_true (xmpp_roster_add_contact_finish (roster1, result, &error));
-    g_assert_no_error (error);
-    g_clear_object (&result);
+    add_contact_sync (roster1, carol, "Carol", groups);
     wait_roster_has (roster2, carol, TRUE);
-
-    xmpp_roster_add_contact_async (roster1, bob, NULL, NULL, NULL, on_async_done, &result);
-    WAIT_UNTIL (result != NULL);
-    g_assert_true (xmpp_roster_add_contact_finish (roster1, result, &error));
+    add_contact_sync (roster1, bob, NULL, NULL);
     wait_roster_has (roster2, bob, TRUE);
   }
   g_assert_cmpuint (observer.added, ==, 2);
@@ -392,6 +398,30 @@ test_subscriptions (gconstpointer data)
   wait_subscription (alice, bob_jid, XMPP_SUBSCRIPTION_BOTH, FALSE);
   wait_subscription (bob, alice_jid, XMPP_SUBSCRIPTION_BOTH, FALSE);
 
+  /* alice stops watching bob, then takes back bob's subscription to
+   * her: none either way, and bob hears of both. */
+  {
+    Received ended = { 0 };
+    Received cancelled = { 0 };
+
+    g_signal_connect (bob, "unsubscribe-received", G_CALLBACK (on_received), &ended);
+    g_signal_connect (bob, "unsubscribed-received", G_CALLBACK (on_received), &cancelled);
+    g_assert_true (xmpp_im_connection_unsubscribe (alice, bob_jid));
+    WAIT_UNTIL (ended.count == 1);
+    g_assert_true (xmpp_jid_equal (ended.jid, alice_jid));
+    wait_subscription (alice, bob_jid, XMPP_SUBSCRIPTION_FROM, FALSE);
+    wait_subscription (bob, alice_jid, XMPP_SUBSCRIPTION_TO, FALSE);
+    g_assert_true (xmpp_im_connection_cancel_subscription (alice, bob_jid));
+    WAIT_UNTIL (cancelled.count == 1);
+    g_assert_true (xmpp_jid_equal (cancelled.jid, alice_jid));
+    wait_subscription (alice, bob_jid, XMPP_SUBSCRIPTION_NONE, FALSE);
+    wait_subscription (bob, alice_jid, XMPP_SUBSCRIPTION_NONE, FALSE);
+    g_signal_handlers_disconnect_by_data (bob, &ended);
+    g_signal_handlers_disconnect_by_data (bob, &cancelled);
+    received_clear (&ended);
+    received_clear (&cancelled);
+  }
+
   /* carol asks bob, who refuses. */
   g_signal_connect (bob, "subscribe-received", G_CALLBACK (on_received), &asked);
   g_signal_connect (carol, "unsubscribed-received", G_CALLBACK (on_received), &denied);
@@ -515,6 +545,22 @@ set_presence (XmppImConnection *connection,
   xmpp_im_connection_set_presence (connection, presence);
 }
 
+typedef struct
+{
+  XmppContact *contact;
+  const char *resource;
+  const char *status;
+} StatusWait;
+
+static gboolean
+status_is (gpointer data)
+{
+  StatusWait *wait = data;
+  XmppPresence *presence = xmpp_contact_get_presence (wait->contact, wait->resource);
+
+  return presence != NULL && g_strcmp0 (xmpp_presence_get_status (presence, NULL), wait->status) == 0;
+}
+
 static void
 test_best_presence (gconstpointer data)
 {
@@ -578,6 +624,16 @@ test_best_presence (gconstpointer data)
   g_assert_cmpint (xmpp_presence_get_show (changes.old), ==, XMPP_PRESENCE_SHOW_DND);
   g_assert_cmpint (xmpp_presence_get_presence_type (changes.presence), ==, XMPP_PRESENCE_TYPE_UNAVAILABLE);
   g_assert_cmpuint (changes.count, >=, 3);
+
+  /* The same presence object, changed and set again, is sent again. */
+  {
+    XmppPresence *mine = xmpp_im_connection_get_presence (bob1);
+    StatusWait wait = { contact, "desk", "Back at the desk" };
+
+    xmpp_presence_set_status (mine, NULL, "Back at the desk");
+    xmpp_im_connection_set_presence (bob1, mine);
+    wait_for (status_is, &wait, WAIT_SECONDS);
+  }
 
   /* Unavailable while connected. */
   xmpp_im_connection_set_presence (bob1, NULL);
@@ -832,7 +888,6 @@ test_roster_versioning (gconstpointer data)
   XmppRoster *roster = xmpp_im_connection_get_roster (alice);
   XmppRoster *cached;
   ListObserver observer = { 0 };
-  g_autoptr(GAsyncResult) result = NULL;
 
   g_test_summary ("A roster saved with its version and loaded into a new connection is "
                   "brought up to date by the server (RFC 6121 §2.6).");
@@ -841,19 +896,14 @@ test_roster_versioning (gconstpointer data)
   g_assert_nonnull (xmpp_element_get_child (xmpp_connection_get_stream_features (XMPP_CONNECTION (alice)),
                                             "ver", "urn:xmpp:features:rosterver"));
   clear_roster (alice);
-  xmpp_roster_add_contact_async (roster, bob, "Bob", NULL, NULL, on_async_done, &result);
-  WAIT_UNTIL (result != NULL);
-  g_assert_true (xmpp_roster_add_contact_finish (roster, result, &error));
+  add_contact_sync (roster, bob, "Bob", NULL);
   wait_roster_has (roster, bob, TRUE);
   g_assert_nonnull (xmpp_roster_get_version (roster));
   saved = xmpp_roster_save_to_string (roster);
   g_test_message ("saved roster: %s", saved);
 
   /* While the cache sits on disk, carol joins the roster. */
-  g_clear_object (&result);
-  xmpp_roster_add_contact_async (roster, carol, NULL, NULL, NULL, on_async_done, &result);
-  WAIT_UNTIL (result != NULL);
-  g_assert_true (xmpp_roster_add_contact_finish (roster, result, &error));
+  add_contact_sync (roster, carol, NULL, NULL);
   wait_roster_has (roster, carol, TRUE);
 
   again = server_new_connection (server, XMPP_TYPE_IM_CONNECTION, "alice", "alicepass", TRUE);

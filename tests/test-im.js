@@ -14,6 +14,8 @@ Gio._promisify(Xmpp.Connection.prototype, 'connect_async', 'connect_finish');
 Gio._promisify(Xmpp.Connection.prototype, 'close_async', 'close_finish');
 Gio._promisify(Xmpp.Roster.prototype, 'add_contact_async', 'add_contact_finish');
 Gio._promisify(Xmpp.Roster.prototype, 'remove_contact_async', 'remove_contact_finish');
+Gio._promisify(Xmpp.Roster.prototype, 'rename_contact_async', 'rename_contact_finish');
+Gio._promisify(Xmpp.Roster.prototype, 'set_contact_groups_async', 'set_contact_groups_finish');
 
 const WAIT_SECONDS = 20;
 
@@ -198,6 +200,25 @@ async function main() {
     assertEqual(answer.get_id(), reply.get_id(), 'reply id');
     alice.disconnect(toAliceId);
     ok('alice received bob\'s reply in the same thread');
+
+    // Renamed and regrouped: the same contact changes, the list does not.
+    currentStep = 'rename and regroup bob';
+    const before = changes.length;
+    assert(await roster.rename_contact_async(bobJid, 'Robert', null), 'rename_contact');
+    await waitUntil(contact, ['notify::name'], () => contact.get_name() === 'Robert',
+        'the rename push');
+    assert(await roster.set_contact_groups_async(bobJid, ['Family'], null), 'set_contact_groups');
+    await waitUntil(contact, ['notify::groups'],
+        () => JSON.stringify(contact.get_groups()) === '["Family"]', 'the groups push');
+    assertEqual(contact.get_name(), 'Robert', 'the name stays');
+    assertEqual(changes.length, before, 'no items-changed');
+    try {
+        await roster.rename_contact_async(Xmpp.Jid.new(`nobody@${server.XMPP_DOMAIN}`), 'X', null);
+        assert(false, 'renaming a stranger fails');
+    } catch (e) {
+        assert(e.matches(Gio.IOErrorEnum, Gio.IOErrorEnum.NOT_FOUND), `NOT_FOUND: ${e}`);
+    }
+    ok('bob renamed and regrouped through the roster API');
 
     currentStep = 'remove bob';
     assert(await roster.remove_contact_async(bobJid, null), 'remove_contact');

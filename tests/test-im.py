@@ -232,9 +232,27 @@ class ImTest(unittest.TestCase):
         self.assertEqual(list(contact.get_groups()), ['Friends'])
         self.assertEqual(contact.get_subscription(), Xmpp.Subscription.NONE)
         self.assertFalse(contact.get_ask())
+        self.assertFalse(contact.get_approved())
+        self.assertFalse(contact.props.approved)
         self.assertEqual(contact.get_resources().get_n_items(), 0)
         self.assertIsNone(contact.get_best_presence())
+        self.assertIsNone(contact.get_presence(None))
         changes.disconnect()
+
+        # The account's own presence, sent when the session started.
+        self.assertEqual(alice.get_presence().get_presence_type(), Xmpp.PresenceType.AVAILABLE)
+        self.assertIs(alice.props.presence, alice.get_presence())
+
+        # Directed presence reaches bob without any subscription.
+        seen = Recorder(bob, 'presence')
+        directed = Xmpp.Presence.new(Xmpp.PresenceType.AVAILABLE)
+        directed.set_to(bob.get_bound_jid())
+        directed.set_status(None, 'Just for you')
+        self.assertTrue(alice.send_presence(directed))
+        self.wait_until(lambda: any(Xmpp.Presence.new_from_stanza(stanza).get_status(None)
+                                    == 'Just for you' for stanza, in seen.calls),
+                        'bob to get the directed presence')
+        seen.disconnect()
 
         # A chat message in two languages, in a thread.
         to_bob = Recorder(bob, 'message-received')
@@ -326,6 +344,50 @@ class ImTest(unittest.TestCase):
         self.assertEqual(roster2.get_version(), roster.get_version())
         changes.disconnect()
 
+        # Each resource sees the other in the account's own contact, and
+        # not itself.
+        own = alice.get_own_contact()
+        self.assertTrue(own.get_jid().equal(self.jid('alice')))
+        self.assertIs(alice.props.own_contact, own)
+        self.wait_until(lambda: own.get_presence('py2') is not None, 'alice/py2 in alice/py\'s own contact')
+        self.assertIsNone(own.get_presence('py'))
+        self.wait_until(lambda: alice2.get_own_contact().get_presence('py') is not None,
+                        'alice/py in alice/py2\'s own contact')
+
+        # Renamed, then regrouped, by one resource: the same contact
+        # changes in both rosters, without items-changed.
+        changes = Recorder(roster2, 'items-changed')
+        renamed = Recorder(loaded, 'notify::name')
+        result = self.wait(lambda cb: roster.rename_contact_async(self.jid('bob'), 'Robert', None, cb),
+                           'renaming')
+        self.assertTrue(roster.rename_contact_finish(result))
+        self.wait_until(lambda: loaded.get_name() == 'Robert', 'the rename push to alice/py2')
+        self.assertEqual(contact.get_name(), 'Robert')
+        self.assertEqual(list(loaded.get_groups()), ['Friends'])
+        self.assertEqual(len(renamed.calls), 1)
+        result = self.wait(lambda cb: roster.set_contact_groups_async(self.jid('bob'), ['Family', 'Work'],
+                                                                      None, cb),
+                           'regrouping')
+        self.assertTrue(roster.set_contact_groups_finish(result))
+        self.wait_until(lambda: sorted(loaded.get_groups()) == ['Family', 'Work'],
+                        'the groups push to alice/py2')
+        self.assertEqual(loaded.get_name(), 'Robert')
+        self.assertIs(roster2.lookup(self.jid('bob')), loaded)
+        self.assertEqual(changes.calls, [])
+        changes.disconnect()
+        renamed.disconnect()
+        # An address that is not in the roster is not sent.
+        result = self.wait(lambda cb: roster.rename_contact_async(self.jid('nobody'), 'X', None, cb),
+                           'renaming a stranger')
+        with self.assertRaises(GLib.Error) as ctx:
+            roster.rename_contact_finish(result)
+        self.assertTrue(ctx.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.NOT_FOUND))
+        result = self.wait(lambda cb: roster.set_contact_groups_async(self.jid('nobody'), None, None, cb),
+                           'regrouping a stranger')
+        with self.assertRaises(GLib.Error) as ctx:
+            roster.set_contact_groups_finish(result)
+        self.assertTrue(ctx.exception.matches(Gio.io_error_quark(), Gio.IOErrorEnum.NOT_FOUND))
+
         # Removed by one resource, gone from both.
         self.remove_contact(alice, self.jid('bob'))
         self.wait_until(lambda: roster2.get_n_items() == 0, 'the push to alice/py2')
@@ -390,6 +452,7 @@ class ImTest(unittest.TestCase):
         away.set_status(None, 'Out for lunch')
         away.set_status('fr', 'Parti déjeuner')
         carol.set_presence(away)
+        self.assertIs(carol.get_presence(), away)
         (who, old, new), before = self.next_change(
             changed, lambda p: p.get_show() == Xmpp.PresenceShow.AWAY, 'carol to be away')
         self.assertIs(who, contact)

@@ -519,6 +519,106 @@ test_replace_difference (void)
   assert_roster (roster, "");
 }
 
+/* A roster result of @n items, "<prefix><i>@<domain>" for i = start,
+ * start + step, ... */
+static void
+add_items (GString    *query,
+           guint       n,
+           const char *prefix,
+           guint       start,
+           guint       step,
+           const char *domain)
+{
+  for (guint i = 0; i < n; i++)
+    g_string_append_printf (query, "<item jid='%s%06u@%s'/>", prefix, start + i * step, domain);
+}
+
+typedef struct
+{
+  GPtrArray *shadow;
+  guint emissions;
+} LargeObserver;
+
+/* observer_check() after each emission would be quadratic here: the
+ * shadow is only compared at the end. */
+static void
+on_large_items_changed (GListModel    *model,
+                        guint          position,
+                        guint          removed,
+                        guint          added,
+                        LargeObserver *observer)
+{
+  g_assert_cmpuint (position + removed, <=, observer->shadow->len);
+  g_ptr_array_remove_range (observer->shadow, position, removed);
+  for (guint i = 0; i < added; i++)
+    g_ptr_array_insert (observer->shadow, position + i, g_list_model_get_item (model, position + i));
+  g_assert_cmpuint (observer->shadow->len, ==, g_list_model_get_n_items (model));
+  observer->emissions++;
+}
+
+static void
+test_replace_large (void)
+{
+  const guint n = 5000;
+  g_autoptr(XmppRoster) roster = xmpp_roster_new (NULL);
+  g_autoptr(GString) first = g_string_new ("<query xmlns='jabber:iq:roster'>");
+  g_autoptr(GString) second = g_string_new ("<query xmlns='jabber:iq:roster'>");
+  LargeObserver observer = { g_ptr_array_new_with_free_func (g_object_unref), 0 };
+  g_autoptr(XmppContact) kept = NULL;
+  gulong handler;
+
+  g_test_summary ("A roster result that interleaves with a large roster (every other "
+                  "contact goes, another comes in its place, and a block comes before "
+                  "them all) gives one items-changed a run, keeps the contacts that stay, "
+                  "and ends sorted, with each contact found by its address.");
+
+  /* u000000@a, u000001@a, ... */
+  add_items (first, 2 * n, "u", 0, 1, "a");
+  g_string_append (first, "</query>");
+  replace (roster, first->str);
+  kept = g_object_ref (lookup (roster, "u000002@a"));
+
+  /* The even ones stay, each odd one becomes u<i>@b (just after it), and
+   * n contacts "a..." come before them all, in reverse order and each
+   * twice. */
+  add_items (second, n, "u", 0, 2, "a");
+  add_items (second, n, "u", 1, 2, "b");
+  for (guint i = n; i > 0; i--)
+    {
+      add_items (second, 1, "a", i - 1, 1, "c");
+      add_items (second, 1, "a", i - 1, 1, "c");
+    }
+  g_string_append (second, "</query>");
+
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (roster)); i++)
+    g_ptr_array_add (observer.shadow, g_list_model_get_item (G_LIST_MODEL (roster), i));
+  handler = g_signal_connect (roster, "items-changed", G_CALLBACK (on_large_items_changed), &observer);
+  replace (roster, second->str);
+  g_signal_handler_disconnect (roster, handler);
+
+  /* The block before u000000@a, then one run after each even contact. */
+  g_assert_cmpuint (observer.emissions, ==, 1 + n);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roster)), ==, 3 * n);
+  g_assert_true (lookup (roster, "u000002@a") == kept);
+  g_assert_null (lookup (roster, "u000001@a"));
+  for (guint i = 0; i < observer.shadow->len; i++)
+    {
+      g_autoptr(XmppContact) contact = g_list_model_get_item (G_LIST_MODEL (roster), i);
+      XmppJid *address = xmpp_contact_get_jid (contact);
+
+      g_assert_true (contact == g_ptr_array_index (observer.shadow, i));
+      g_assert_true (xmpp_roster_lookup (roster, address) == contact);
+      if (i > 0)
+        {
+          XmppContact *before = g_ptr_array_index (observer.shadow, i - 1);
+
+          g_assert_cmpstr (xmpp_jid_to_string (xmpp_contact_get_jid (before)), <,
+                           xmpp_jid_to_string (address));
+        }
+    }
+  g_ptr_array_unref (observer.shadow);
+}
+
 static void
 test_lookup (void)
 {
@@ -877,6 +977,62 @@ test_sets_without_connection (void)
   g_clear_object (&result);
 }
 
+/* ------------------------------------------------------------------ */
+/* The IM connection before it connects */
+
+static void
+test_im_connection_offline (void)
+{
+  g_autoptr(XmppJid) account = jid ("juliet@example.com/balcony");
+  g_autoptr(XmppJid) romeo = jid ("romeo@example.net");
+  g_autoptr(XmppImConnection) connection = xmpp_im_connection_new (account, "secret");
+  g_autoptr(NotifyCounter) counter = notify_counter_new (connection);
+  g_autoptr(XmppPresence) away = xmpp_presence_new (XMPP_PRESENCE_TYPE_AVAILABLE);
+  g_autoptr(GError) error = NULL;
+  XmppRoster *roster = xmpp_im_connection_get_roster (connection);
+  XmppContact *own = xmpp_im_connection_get_own_contact (connection);
+  XmppPresence *presence = xmpp_im_connection_get_presence (connection);
+  XmppRoster *roster_property = NULL;
+
+  g_test_summary ("A new IM connection has an empty roster bound to it, the account's bare "
+                  "address as its own contact, and simply available presence; setting the "
+                  "presence offline sends nothing and notifies only a change; what needs "
+                  "a stream fails cleanly.");
+
+  g_assert_true (XMPP_IS_ROSTER (roster));
+  g_object_get (connection, "roster", &roster_property, NULL);
+  g_assert_true (roster_property == roster);
+  g_clear_object (&roster_property);
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roster)), ==, 0);
+  g_assert_true (xmpp_jid_is_bare (xmpp_contact_get_jid (own)));
+  g_assert_cmpstr (xmpp_jid_to_string (xmpp_contact_get_jid (own)), ==, "juliet@example.com");
+  g_assert_cmpuint (g_list_model_get_n_items (xmpp_contact_get_resources (own)), ==, 0);
+  g_assert_false (xmpp_im_connection_is_session_ready (connection));
+
+  g_assert_nonnull (presence);
+  g_assert_cmpint (xmpp_presence_get_presence_type (presence), ==, XMPP_PRESENCE_TYPE_AVAILABLE);
+  xmpp_presence_set_show (away, XMPP_PRESENCE_SHOW_AWAY);
+  xmpp_im_connection_set_presence (connection, away);
+  notify_counter_assert (counter, "presence=1");
+  g_assert_true (xmpp_im_connection_get_presence (connection) == away);
+  xmpp_im_connection_set_presence (connection, away);
+  notify_counter_assert (counter, "");
+  xmpp_im_connection_set_presence (connection, NULL);
+  notify_counter_assert (counter, "presence=1");
+  g_assert_null (xmpp_im_connection_get_presence (connection));
+  xmpp_im_connection_set_presence (connection, NULL);
+  notify_counter_assert (counter, "");
+
+  /* No stream, no stream features. */
+  g_assert_false (xmpp_im_connection_get_supports_preapproval (connection));
+  g_assert_false (xmpp_im_connection_preapprove_subscription (connection, romeo, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED);
+  g_clear_error (&error);
+  /* The roster's connection is not ready. */
+  replace (roster, ROSTER_RESULT);
+  assert_sets_fail (roster, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CLOSED);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -885,6 +1041,7 @@ main (int    argc,
 
   g_test_add_func ("/roster/replace/from-empty", test_replace_from_empty);
   g_test_add_func ("/roster/replace/difference", test_replace_difference);
+  g_test_add_func ("/roster/replace/large", test_replace_large);
   g_test_add_func ("/roster/push/add", test_push_add);
   g_test_add_func ("/roster/push/update", test_push_update);
   g_test_add_func ("/roster/push/remove", test_push_remove);
@@ -896,6 +1053,7 @@ main (int    argc,
   g_test_add_func ("/roster/clear-presences", test_clear_presences);
   g_test_add_func ("/roster/sets/without-connection", test_sets_without_connection);
   g_test_add_func ("/contact/presence", test_presence);
+  g_test_add_func ("/im-connection/offline", test_im_connection_offline);
 
   return g_test_run ();
 }

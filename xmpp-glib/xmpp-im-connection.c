@@ -6,6 +6,8 @@
 #include "xmpp-contact-private.h"
 #include "xmpp-roster-private.h"
 
+#include <string.h>
+
 /**
  * XmppImConnection:
  *
@@ -189,7 +191,7 @@ static gboolean
 is_own_account (XmppImConnection *self,
                 XmppJid          *jid)
 {
-  return jid == NULL || xmpp_jid_equal_bare (jid, xmpp_contact_get_jid (self->own_contact));
+  return xmpp_jid_equal_bare (jid, xmpp_contact_get_jid (self->own_contact));
 }
 
 /* RFC 6121 §2.1.6: a push comes from the server on the account's behalf,
@@ -222,100 +224,106 @@ on_roster_push (XmppConnection *connection,
   return TRUE;
 }
 
-static void
-handle_availability (XmppImConnection *self,
-                     XmppPresence     *presence)
+/* The contact whose presence an available or unavailable presence from
+ * @from tells, or NULL if it tells nothing the connection keeps. */
+static XmppContact *
+availability_contact (XmppImConnection *self,
+                      XmppJid          *from)
 {
-  XmppJid *from = xmpp_presence_get_from (presence);
   XmppJid *bound = xmpp_connection_get_bound_jid (XMPP_CONNECTION (self));
-  XmppContact *contact;
-  g_autoptr(XmppPresence) old = NULL;
 
-  if (from == NULL)
-    return;
-  if (is_own_account (self, from))
-    {
-      /* The account's other resources; the server also reflects this
-       * resource's own presence, which is not news. */
-      if (bound != NULL && xmpp_jid_equal (from, bound))
-        return;
-      contact = self->own_contact;
-    }
-  else
-    contact = xmpp_roster_lookup (self->roster, from);
-  if (contact == NULL)
-    return;
-
-  old = xmpp_contact_update_presence (contact, presence);
-  /* Unavailable from a resource that was not online changes nothing
-   * (servers send it, for example, when a subscription is approved). */
-  if (old == NULL && !xmpp_presence_is_available (presence))
-    return;
-  g_signal_emit (self, signals[SIGNAL_PRESENCE_CHANGED], 0, contact, old, presence);
+  if (!is_own_account (self, from))
+    return xmpp_roster_lookup (self->roster, from);
+  /* The account's other resources; the server also reflects this
+   * resource's own presence, which is not news. */
+  if (bound != NULL && xmpp_jid_equal (from, bound))
+    return NULL;
+  return self->own_contact;
 }
 
+/* Presence is the busiest stanza (a chat room sends one for each
+ * occupant), so it is read into an XmppPresence only when it concerns a
+ * contact or somebody listens. */
 static void
 on_presence (XmppConnection *connection,
              XmppStanza     *stanza,
              gpointer        user_data)
 {
+  static const struct {
+    const char *type;
+    guint signal;
+  } subscription_signals[] = {
+    { "subscribe", SIGNAL_SUBSCRIBE_RECEIVED },
+    { "subscribed", SIGNAL_SUBSCRIBED_RECEIVED },
+    { "unsubscribe", SIGNAL_UNSUBSCRIBE_RECEIVED },
+    { "unsubscribed", SIGNAL_UNSUBSCRIBED_RECEIVED },
+  };
   XmppImConnection *self = XMPP_IM_CONNECTION (connection);
-  g_autoptr(XmppPresence) presence = xmpp_presence_new_from_stanza (stanza);
-  XmppJid *from;
-  guint signal_id;
-
-  if (presence == NULL)
-    return;
-  from = xmpp_presence_get_from (presence);
-
-  switch (xmpp_presence_get_presence_type (presence))
-    {
-    case XMPP_PRESENCE_TYPE_AVAILABLE:
-    case XMPP_PRESENCE_TYPE_UNAVAILABLE:
-      handle_availability (self, presence);
-      return;
-    case XMPP_PRESENCE_TYPE_SUBSCRIBE:
-      signal_id = signals[SIGNAL_SUBSCRIBE_RECEIVED];
-      break;
-    case XMPP_PRESENCE_TYPE_SUBSCRIBED:
-      signal_id = signals[SIGNAL_SUBSCRIBED_RECEIVED];
-      break;
-    case XMPP_PRESENCE_TYPE_UNSUBSCRIBE:
-      signal_id = signals[SIGNAL_UNSUBSCRIBE_RECEIVED];
-      break;
-    case XMPP_PRESENCE_TYPE_UNSUBSCRIBED:
-      signal_id = signals[SIGNAL_UNSUBSCRIBED_RECEIVED];
-      break;
-    case XMPP_PRESENCE_TYPE_PROBE:
-    case XMPP_PRESENCE_TYPE_ERROR:
-    default:
-      return;
-    }
+  XmppJid *from = xmpp_stanza_get_from (stanza);
+  const char *type = xmpp_stanza_get_stanza_type (stanza);
+  g_autoptr(XmppPresence) presence = NULL;
 
   if (from == NULL)
     return;
-  {
-    XmppJid *bare = xmpp_jid_get_bare (from);
 
-    g_signal_emit (self, signal_id, 0, bare, xmpp_presence_get_status (presence, NULL));
-  }
+  if (type == NULL || strcmp (type, "unavailable") == 0)
+    {
+      XmppContact *contact = availability_contact (self, from);
+      g_autoptr(XmppPresence) old = NULL;
+
+      if (contact == NULL)
+        return;
+      presence = xmpp_presence_new_from_stanza (stanza);
+      old = xmpp_contact_update_presence (contact, presence);
+      /* Unavailable from a resource that was not online changes nothing
+       * (servers send it, for example, when a subscription is approved). */
+      if (old == NULL && !xmpp_presence_is_available (presence))
+        return;
+      g_signal_emit (self, signals[SIGNAL_PRESENCE_CHANGED], 0, contact, old, presence);
+      return;
+    }
+
+  /* Probes are the server's business; errors and unknown types are
+   * nobody's. */
+  for (guint i = 0; i < G_N_ELEMENTS (subscription_signals); i++)
+    {
+      guint signal_id = signals[subscription_signals[i].signal];
+
+      if (strcmp (type, subscription_signals[i].type) != 0)
+        continue;
+      if (!g_signal_has_handler_pending (self, signal_id, 0, FALSE))
+        return;
+      presence = xmpp_presence_new_from_stanza (stanza);
+      g_signal_emit (self, signal_id, 0, xmpp_jid_get_bare (from), xmpp_presence_get_status (presence, NULL));
+      return;
+    }
 }
 
+/* Read into an XmppMessage only when somebody listens: a client that
+ * handles messages through XmppConnection::message alone pays nothing. */
 static void
 on_message (XmppConnection *connection,
             XmppStanza     *stanza,
             gpointer        user_data)
 {
   XmppImConnection *self = XMPP_IM_CONNECTION (connection);
-  g_autoptr(XmppMessage) message = xmpp_message_new_from_stanza (stanza);
+  gboolean is_error = xmpp_stanza_is_error (stanza);
+  guint signal_id = signals[is_error ? SIGNAL_MESSAGE_ERROR : SIGNAL_MESSAGE_RECEIVED];
+  g_autoptr(XmppMessage) message = NULL;
   g_autoptr(GError) error = NULL;
 
+  if (!g_signal_has_handler_pending (self, signal_id, 0, FALSE))
+    return;
+  message = xmpp_message_new_from_stanza (stanza);
   if (message == NULL)
     return;
-  if (!xmpp_message_check_error (message, &error))
-    g_signal_emit (self, signals[SIGNAL_MESSAGE_ERROR], 0, message, error);
+  if (is_error)
+    {
+      xmpp_stanza_check_error (stanza, &error);
+      g_signal_emit (self, signal_id, 0, message, error);
+    }
   else
-    g_signal_emit (self, signals[SIGNAL_MESSAGE_RECEIVED], 0, message);
+    g_signal_emit (self, signal_id, 0, message);
 }
 
 /* ------------------------------------------------------------------ */
@@ -417,7 +425,8 @@ xmpp_im_connection_get_presence (XmppImConnection *self)
  *   status and priority), or %NULL to send none
  *
  * Sets [property@Xmpp.ImConnection:presence]. It is sent at the start of
- * every session and, when the session is ready, at once. %NULL on a ready
+ * every session and, when the session is ready, at once: setting the same
+ * object again after changing it sends it again. %NULL on a ready
  * session sends unavailable presence: the account stays connected but
  * invisible to its contacts (a bot that only sends, for example).
  */
@@ -430,8 +439,6 @@ xmpp_im_connection_set_presence (XmppImConnection *self,
   g_return_if_fail (XMPP_IS_IM_CONNECTION (self));
   g_return_if_fail (presence == NULL || XMPP_IS_PRESENCE (presence));
 
-  if (self->presence == presence)
-    return;
   if (self->session_ready)
     {
       if (presence != NULL)
@@ -443,10 +450,10 @@ xmpp_im_connection_set_presence (XmppImConnection *self,
           stanza = xmpp_presence_to_stanza (unavailable);
         }
     }
-  g_set_object (&self->presence, presence);
   if (stanza != NULL)
     xmpp_connection_send (XMPP_CONNECTION (self), stanza);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
+  if (g_set_object (&self->presence, presence))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PRESENCE]);
 }
 
 /**
@@ -828,7 +835,9 @@ xmpp_im_connection_class_init (XmppImConnectionClass *klass)
    *   offline
    *
    * Emitted when a resource of a contact changes its presence, after the
-   * contact's resources and best presence were updated.
+   * contact's resources and best presence were updated. Unavailable
+   * presence from a resource that was not online is no change, and
+   * emits nothing.
    */
   signals[SIGNAL_PRESENCE_CHANGED] =
     g_signal_new ("presence-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,

@@ -51,7 +51,9 @@ struct _XmppRoster
   GObject parent_instance;
 
   GWeakRef connection;
-  GPtrArray *contacts;          /* of XmppContact, sorted by bare JID */
+  /* A GListStore (a GSequence) rather than an array, so that a change in
+   * the middle of a large roster costs O(log n), not a move of its tail. */
+  GListStore *contacts;         /* of XmppContact, sorted by bare JID */
   GHashTable *by_jid;           /* bare JID string → XmppContact (borrowed) */
   char *version;
 };
@@ -86,18 +88,16 @@ xmpp_roster_list_get_n_items (GListModel *model)
 {
   XmppRoster *self = XMPP_ROSTER (model);
 
-  return self->contacts->len;
+  return g_list_model_get_n_items (G_LIST_MODEL (self->contacts));
 }
 
 static gpointer
 xmpp_roster_list_get_item (GListModel *model,
-                      guint       position)
+                           guint       position)
 {
   XmppRoster *self = XMPP_ROSTER (model);
 
-  if (position >= self->contacts->len)
-    return NULL;
-  return g_object_ref (g_ptr_array_index (self->contacts, position));
+  return g_list_model_get_item (G_LIST_MODEL (self->contacts), position);
 }
 
 static void
@@ -117,15 +117,27 @@ contact_key (XmppContact *contact)
   return xmpp_jid_to_string (xmpp_contact_get_jid (contact));
 }
 
+/* The store changed: so did the roster, at the same positions. */
 static void
-emit_items_changed (XmppRoster *self,
-                    guint       position,
-                    guint       removed,
-                    guint       added)
+on_contacts_changed (XmppRoster *self,
+                     guint       position,
+                     guint       removed,
+                     guint       added)
 {
   g_list_model_items_changed (G_LIST_MODEL (self), position, removed, added);
   if (removed != added)
     g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_N_ITEMS]);
+}
+
+static XmppContact *
+contact_at (XmppRoster *self,
+            guint       position)
+{
+  XmppContact *contact = g_list_model_get_item (G_LIST_MODEL (self->contacts), position);
+
+  /* The store keeps its own reference. */
+  g_object_unref (contact);
+  return contact;
 }
 
 /* Where a contact whose bare JID is @key is, or would be inserted. */
@@ -133,13 +145,13 @@ static guint
 find_position (XmppRoster *self,
                const char *key)
 {
-  guint low = 0, high = self->contacts->len;
+  guint low = 0, high = g_list_model_get_n_items (G_LIST_MODEL (self->contacts));
 
   while (low < high)
     {
       guint middle = low + (high - low) / 2;
 
-      if (strcmp (contact_key (g_ptr_array_index (self->contacts, middle)), key) < 0)
+      if (strcmp (contact_key (contact_at (self, middle)), key) < 0)
         low = middle + 1;
       else
         high = middle;
@@ -147,25 +159,36 @@ find_position (XmppRoster *self,
   return low;
 }
 
-/* Takes @contact's place in the order, without emitting anything. */
+/* Replaces the @n_removed contacts at @position with the @added ones
+ * (sorted, and not in the roster yet), keeping the index in step, and
+ * emits one items-changed. */
 static void
-insert_contact (XmppRoster  *self,
-                guint        position,
-                XmppContact *contact)
+splice_contacts (XmppRoster *self,
+                 guint       position,
+                 guint       n_removed,
+                 GPtrArray  *added)
 {
-  g_ptr_array_insert (self->contacts, position, g_object_ref (contact));
-  g_hash_table_insert (self->by_jid, (gpointer) contact_key (contact), contact);
+  for (guint i = 0; i < n_removed; i++)
+    g_hash_table_remove (self->by_jid, contact_key (contact_at (self, position + i)));
+  for (guint i = 0; i < added->len; i++)
+    {
+      XmppContact *contact = g_ptr_array_index (added, i);
+
+      g_hash_table_insert (self->by_jid, (gpointer) contact_key (contact), contact);
+    }
+  g_list_store_splice (self->contacts, position, n_removed, added->pdata, added->len);
 }
 
-/* Drops @n contacts from @position, without emitting anything. */
+/* A new contact for @jid with the data of @item, in @added. */
 static void
-remove_contacts (XmppRoster *self,
-                 guint       position,
-                 guint       n)
+add_new_contact (GPtrArray   *added,
+                 XmppJid     *jid,
+                 XmppElement *item)
 {
-  for (guint i = position; i < position + n; i++)
-    g_hash_table_remove (self->by_jid, contact_key (g_ptr_array_index (self->contacts, i)));
-  g_ptr_array_remove_range (self->contacts, position, n);
+  XmppContact *contact = xmpp_contact_new (jid);
+
+  xmpp_contact_update_from_item (contact, item);
+  g_ptr_array_add (added, contact);
 }
 
 static void
@@ -270,31 +293,36 @@ xmpp_roster_replace (XmppRoster  *self,
                      XmppElement *query)
 {
   g_autoptr(GArray) entries = NULL;
-  guint position = 0, next = 0;
+  g_autoptr(GPtrArray) old = NULL;
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
+  guint position = 0, i = 0, j = 0;
 
   g_return_if_fail (XMPP_IS_ROSTER (self));
   g_return_if_fail (query != NULL);
 
   entries = collect_items (query);
+  old = g_ptr_array_new_with_free_func (g_object_unref);
+  for (guint k = 0; k < g_list_model_get_n_items (G_LIST_MODEL (self->contacts)); k++)
+    g_ptr_array_add (old, g_list_model_get_item (G_LIST_MODEL (self->contacts), k));
 
   /* Both lists are sorted: walk them together. Between two contacts
    * that stay, the old contacts are removed and the new ones added in one
-   * items-changed. */
-  while (position < self->contacts->len || next < entries->len)
+   * items-changed. Each step costs O(log n), so the whole is
+   * O((n + m) log n) however the two lists interleave. */
+  while (i < old->len || j < entries->len)
     {
-      guint old_end = position, new_end = next;
-      guint removed, added;
+      guint old_end = i, new_end = j;
 
-      while (old_end < self->contacts->len || new_end < entries->len)
+      while (old_end < old->len || new_end < entries->len)
         {
           int order;
 
-          if (old_end >= self->contacts->len)
+          if (old_end >= old->len)
             order = 1;
           else if (new_end >= entries->len)
             order = -1;
           else
-            order = strcmp (contact_key (g_ptr_array_index (self->contacts, old_end)),
+            order = strcmp (contact_key (g_ptr_array_index (old, old_end)),
                             xmpp_jid_to_string (g_array_index (entries, NewItem, new_end).jid));
           if (order == 0)
             break;
@@ -303,31 +331,28 @@ xmpp_roster_replace (XmppRoster  *self,
           else
             new_end++;
         }
-      removed = old_end - position;
-      added = new_end - next;
 
-      if (removed == 0 && added == 0)
+      if (old_end == i && new_end == j)
         {
           /* The same contact on both sides: it stays. */
-          xmpp_contact_update_from_item (g_ptr_array_index (self->contacts, position),
-                                         g_array_index (entries, NewItem, next).item);
+          xmpp_contact_update_from_item (g_ptr_array_index (old, i),
+                                         g_array_index (entries, NewItem, j).item);
           position++;
-          next++;
+          i++;
+          j++;
           continue;
         }
 
-      remove_contacts (self, position, removed);
-      for (guint i = 0; i < added; i++)
+      g_ptr_array_set_size (added, 0);
+      for (; j < new_end; j++)
         {
-          NewItem *entry = &g_array_index (entries, NewItem, next + i);
-          g_autoptr(XmppContact) contact = xmpp_contact_new (entry->jid);
+          NewItem *entry = &g_array_index (entries, NewItem, j);
 
-          xmpp_contact_update_from_item (contact, entry->item);
-          insert_contact (self, position + i, contact);
+          add_new_contact (added, entry->jid, entry->item);
         }
-      emit_items_changed (self, position, removed, added);
-      position += added;
-      next += added;
+      splice_contacts (self, position, old_end - i, added);
+      position += added->len;
+      i = old_end;
     }
 
   set_version (self, xmpp_element_get_attribute (query, "ver"));
@@ -338,6 +363,7 @@ xmpp_roster_apply_push (XmppRoster  *self,
                         XmppElement *query)
 {
   g_autoptr(GPtrArray) items = NULL;
+  g_autoptr(GPtrArray) added = g_ptr_array_new_with_free_func (g_object_unref);
   g_autoptr(XmppJid) jid = NULL;
   XmppElement *item;
   XmppContact *contact;
@@ -360,23 +386,14 @@ xmpp_roster_apply_push (XmppRoster  *self,
   if (g_strcmp0 (xmpp_element_get_attribute (item, "subscription"), "remove") == 0)
     {
       if (contact != NULL)
-        {
-          guint position = find_position (self, xmpp_jid_to_string (jid));
-
-          remove_contacts (self, position, 1);
-          emit_items_changed (self, position, 1, 0);
-        }
+        splice_contacts (self, find_position (self, xmpp_jid_to_string (jid)), 1, added);
     }
   else if (contact != NULL)
     xmpp_contact_update_from_item (contact, item);
   else
     {
-      g_autoptr(XmppContact) added = xmpp_contact_new (jid);
-      guint position = find_position (self, xmpp_jid_to_string (jid));
-
-      xmpp_contact_update_from_item (added, item);
-      insert_contact (self, position, added);
-      emit_items_changed (self, position, 0, 1);
+      add_new_contact (added, jid, item);
+      splice_contacts (self, find_position (self, xmpp_jid_to_string (jid)), 0, added);
     }
 
   /* A server without roster versioning sends no 'ver': the roster then
@@ -392,8 +409,8 @@ xmpp_roster_clear_presences (XmppRoster *self)
 {
   g_return_if_fail (XMPP_IS_ROSTER (self));
 
-  for (guint i = 0; i < self->contacts->len; i++)
-    xmpp_contact_clear_presences (g_ptr_array_index (self->contacts, i));
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->contacts)); i++)
+    xmpp_contact_clear_presences (contact_at (self, i));
 }
 
 /* ------------------------------------------------------------------ */
@@ -460,9 +477,9 @@ xmpp_roster_save_to_string (XmppRoster *self)
   query = xmpp_element_new ("query", XMPP_NS_ROSTER);
   if (self->version != NULL)
     xmpp_element_set_attribute (query, "ver", self->version);
-  for (guint i = 0; i < self->contacts->len; i++)
+  for (guint i = 0; i < g_list_model_get_n_items (G_LIST_MODEL (self->contacts)); i++)
     {
-      g_autoptr(XmppElement) item = xmpp_contact_to_item (g_ptr_array_index (self->contacts, i), FALSE);
+      g_autoptr(XmppElement) item = xmpp_contact_to_item (contact_at (self, i), FALSE);
 
       xmpp_element_add_child (query, item);
     }
@@ -845,7 +862,7 @@ xmpp_roster_get_property (GObject    *object,
     {
     case PROP_VERSION: g_value_set_string (value, self->version); break;
     case PROP_ITEM_TYPE: g_value_set_gtype (value, XMPP_TYPE_CONTACT); break;
-    case PROP_N_ITEMS: g_value_set_uint (value, self->contacts->len); break;
+    case PROP_N_ITEMS: g_value_set_uint (value, g_list_model_get_n_items (G_LIST_MODEL (self->contacts))); break;
     default: G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
     }
 }
@@ -857,7 +874,7 @@ xmpp_roster_finalize (GObject *object)
 
   g_weak_ref_clear (&self->connection);
   g_clear_pointer (&self->by_jid, g_hash_table_unref);
-  g_clear_pointer (&self->contacts, g_ptr_array_unref);
+  g_clear_object (&self->contacts);
   g_clear_pointer (&self->version, g_free);
 
   G_OBJECT_CLASS (xmpp_roster_parent_class)->finalize (object);
@@ -906,6 +923,7 @@ static void
 xmpp_roster_init (XmppRoster *self)
 {
   g_weak_ref_init (&self->connection, NULL);
-  self->contacts = g_ptr_array_new_with_free_func (g_object_unref);
+  self->contacts = g_list_store_new (XMPP_TYPE_CONTACT);
   self->by_jid = g_hash_table_new (g_str_hash, g_str_equal);
+  g_signal_connect_swapped (self->contacts, "items-changed", G_CALLBACK (on_contacts_changed), self);
 }
