@@ -862,6 +862,30 @@ fake_server_count_received (FakeServer *self,
   return count;
 }
 
+XmppStanza *
+fake_server_find_received (FakeServer *self,
+                           const char *id)
+{
+  for (guint i = 0; i < self->received->len; i++)
+    if (g_strcmp0 (xmpp_stanza_get_id (g_ptr_array_index (self->received, i)), id) == 0)
+      return g_ptr_array_index (self->received, i);
+  return NULL;
+}
+
+XmppStanza *
+fake_server_last_received (FakeServer *self,
+                           const char *name)
+{
+  for (guint i = self->received->len; i > 0; i--)
+    {
+      XmppStanza *stanza = g_ptr_array_index (self->received, i - 1);
+
+      if (g_strcmp0 (xmpp_element_get_name (xmpp_stanza_get_element (stanza)), name) == 0)
+        return stanza;
+    }
+  return NULL;
+}
+
 const char *
 fake_server_get_received_text (FakeServer *self)
 {
@@ -870,6 +894,16 @@ fake_server_get_received_text (FakeServer *self)
 
 /* ------------------------------------------------------------------ */
 /* The certificate */
+
+char *
+fake_find_openssl (int    argc,
+                   char **argv)
+{
+  for (int i = 1; i + 1 < argc; i++)
+    if (g_str_equal (argv[i], "--openssl"))
+      return g_strdup (argv[i + 1]);
+  return g_find_program_in_path ("openssl");
+}
 
 FakeCertificate *
 fake_certificate_new (const char *openssl,

@@ -113,6 +113,12 @@ GPtrArray *fake_server_get_received (FakeServer *self);
 guint fake_server_count_received (FakeServer *self,
                                   const char *name,
                                   const char *namespace_);
+/* The first element the client sent with the id @id, or %NULL. */
+XmppStanza *fake_server_find_received (FakeServer *self,
+                                       const char *id);
+/* The last element the client sent named @name, or %NULL. */
+XmppStanza *fake_server_last_received (FakeServer *self,
+                                       const char *name);
 /* Every byte the client sent (inside TLS once it started), as text. */
 const char *fake_server_get_received_text (FakeServer *self);
 
@@ -131,6 +137,10 @@ typedef struct
 
 FakeCertificate *fake_certificate_new (const char *openssl,
                                        GError    **error);
+/* The openssl program for fake_certificate_new(): "--openssl PATH"
+ * among the test's arguments (meson gives it), or the one in PATH. */
+char *fake_find_openssl (int    argc,
+                         char **argv);
 void fake_certificate_free (FakeCertificate *self);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (FakeCertificate, fake_certificate_free)
 

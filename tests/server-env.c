@@ -146,6 +146,15 @@ on_wait_timeout (gpointer user_data)
 }
 
 void
+run_for (guint ms)
+{
+  gboolean expired = FALSE;
+
+  g_timeout_add (ms, on_wait_timeout, &expired);
+  WAIT_UNTIL (expired);
+}
+
+void
 wait_for (gboolean (*cond) (gpointer data),
           gpointer data,
           guint    seconds)

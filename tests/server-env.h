@@ -73,6 +73,9 @@ XmppStanza *send_iq_sync (XmppConnection *connection,
                           int             timeout,
                           GError        **error);
 
+/* Runs the main loop for @ms milliseconds. */
+void run_for (guint ms);
+
 /* Runs the main loop until @cond (a callback over @data) holds, failing
  * the test after @seconds. */
 void wait_for (gboolean (*cond) (gpointer data),

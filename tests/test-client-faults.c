@@ -679,10 +679,10 @@ test_link_check (Fixture       *f,
   FakeServer *server;
 
   g_test_summary ("When the network comes back under an online account, it pings its "
-                  "server: an answer keeps the session; none within the IQ timeout ends it "
-                  "with a time-out, and the account reconnects.");
+                  "server: an answer keeps the session; none within the liveness timeout "
+                  "ends it with a time-out, and the account reconnects.");
 
-  xmpp_connection_set_iq_timeout (f->connection, 1);
+  xmpp_connection_set_liveness_timeout (f->connection, 1);
   go_online (f);
   server = f->server;
   if (answer)
@@ -770,18 +770,314 @@ test_wake_up (Fixture       *f,
 }
 
 /* ------------------------------------------------------------------ */
+/* The API, and odd uses of it */
 
-/* The openssl program: given as --openssl PATH (the build system knows
- * it), or the one in PATH. */
-static char *
-find_openssl (int    argc,
-              char **argv)
+static void
+on_notify_count (GObject    *object,
+                 GParamSpec *pspec,
+                 gpointer    user_data)
 {
-  for (int i = 1; i + 1 < argc; i++)
-    if (g_str_equal (argv[i], "--openssl"))
-      return g_strdup (argv[i + 1]);
-  return g_find_program_in_path ("openssl");
+  (*(guint *) user_data)++;
 }
+
+static void
+test_properties (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(XmppJid) jid = xmpp_jid_new (FULL_JID, NULL);
+  g_autoptr(XmppClient) other = xmpp_client_new ();
+  GType item_type = G_TYPE_INVALID;
+  guint n_items = 0;
+  guint retry_delay = 0;
+  guint notified = 0;
+
+  g_test_summary ("Every property of XmppClient and XmppAccount: its default, its getter "
+                  "and setter, one notification per change and none when nothing "
+                  "changes.");
+
+  /* The account's defaults. */
+  g_assert_true (xmpp_jid_equal (xmpp_account_get_jid (f->account), jid));
+  g_assert_true (xmpp_jid_equal (xmpp_connection_get_jid (f->connection), jid));
+  g_assert_true (xmpp_account_get_enabled (f->account));
+  g_assert_true (xmpp_account_get_auto_reconnect (f->account));
+  g_assert_cmpuint (xmpp_account_get_initial_retry_delay (f->account), ==,
+                    XMPP_ACCOUNT_DEFAULT_INITIAL_RETRY_DELAY);
+  g_assert_cmpuint (xmpp_account_get_max_retry_delay (f->account), ==, XMPP_ACCOUNT_DEFAULT_MAX_RETRY_DELAY);
+  g_assert_cmpuint (xmpp_account_get_stable_period (f->account), ==, XMPP_ACCOUNT_DEFAULT_STABLE_PERIOD);
+  g_assert_cmpint (xmpp_account_get_reconnect_state (f->account), ==, XMPP_RECONNECT_STATE_IDLE);
+  g_assert_cmpuint (xmpp_account_get_retry_count (f->account), ==, 0);
+  g_assert_cmpint (xmpp_account_get_next_retry (f->account), ==, 0);
+  g_assert_null (xmpp_account_get_last_error (f->account));
+
+  /* Each change notifies once; setting the same value again, never. */
+  g_signal_connect (f->account, "notify", G_CALLBACK (on_notify_count), &notified);
+  for (guint i = 0; i < 2; i++)
+    {
+      xmpp_account_set_initial_retry_delay (f->account, 250);
+      xmpp_account_set_max_retry_delay (f->account, 9000);
+      xmpp_account_set_stable_period (f->account, 5);
+      xmpp_account_set_auto_reconnect (f->account, FALSE);
+    }
+  g_assert_cmpuint (notified, ==, 4);
+  g_assert_cmpuint (xmpp_account_get_initial_retry_delay (f->account), ==, 250);
+  g_assert_cmpuint (xmpp_account_get_max_retry_delay (f->account), ==, 9000);
+  g_assert_cmpuint (xmpp_account_get_stable_period (f->account), ==, 5);
+  g_assert_false (xmpp_account_get_auto_reconnect (f->account));
+  g_object_set (f->account, "initial-retry-delay", 300, "auto-reconnect", TRUE, NULL);
+  g_object_get (f->account, "initial-retry-delay", &retry_delay, NULL);
+  g_assert_cmpuint (retry_delay, ==, 300);
+  g_assert_cmpuint (notified, ==, 6);
+
+  /* Disabled and enabled in a client not started: the state follows, as
+   * :enabled and :reconnect-state notifications. */
+  xmpp_account_set_enabled (f->account, FALSE);
+  xmpp_account_set_enabled (f->account, FALSE);
+  g_assert_false (xmpp_account_get_enabled (f->account));
+  g_assert_cmpint (xmpp_account_get_reconnect_state (f->account), ==, XMPP_RECONNECT_STATE_DISABLED);
+  g_assert_cmpuint (notified, ==, 8);
+  xmpp_account_set_enabled (f->account, TRUE);
+  g_assert_cmpint (xmpp_account_get_reconnect_state (f->account), ==, XMPP_RECONNECT_STATE_IDLE);
+  g_assert_cmpuint (notified, ==, 10);
+  g_signal_handlers_disconnect_by_func (f->account, on_notify_count, &notified);
+
+  /* The client's. */
+  notified = 0;
+  g_assert_false (xmpp_client_is_started (f->client));
+  g_assert_cmpuint (xmpp_client_get_max_connecting (f->client), ==, XMPP_CLIENT_DEFAULT_MAX_CONNECTING);
+  g_assert_true (xmpp_client_get_network_monitor (other) == g_network_monitor_get_default ());
+  g_assert_true (xmpp_client_get_network_monitor (f->client) == G_NETWORK_MONITOR (f->monitor));
+  g_assert_nonnull (xmpp_client_get_presence (f->client));
+  g_assert_cmpint (xmpp_presence_get_presence_type (xmpp_client_get_presence (f->client)), ==,
+                   XMPP_PRESENCE_TYPE_AVAILABLE);
+  g_assert_cmpint (xmpp_presence_get_show (xmpp_client_get_presence (f->client)), ==, XMPP_PRESENCE_SHOW_NONE);
+  g_object_get (f->client, "n-items", &n_items, "item-type", &item_type, NULL);
+  g_assert_cmpuint (n_items, ==, 1);
+  g_assert_true (item_type == XMPP_TYPE_ACCOUNT);
+
+  g_signal_connect (f->client, "notify", G_CALLBACK (on_notify_count), &notified);
+  xmpp_client_set_max_connecting (f->client, 0);
+  xmpp_client_set_max_connecting (f->client, 0);
+  g_assert_cmpuint (xmpp_client_get_max_connecting (f->client), ==, 0);
+  xmpp_client_set_network_monitor (f->client, NULL);
+  xmpp_client_set_network_monitor (f->client, NULL);
+  g_assert_null (xmpp_client_get_network_monitor (f->client));
+  xmpp_client_set_network_monitor (f->client, G_NETWORK_MONITOR (f->monitor));
+  g_assert_cmpuint (notified, ==, 3);
+  g_signal_handlers_disconnect_by_func (f->client, on_notify_count, &notified);
+
+  xmpp_client_start (f->client);
+  xmpp_client_start (f->client);
+  g_assert_true (xmpp_client_is_started (f->client));
+  stop_sync (f);
+  g_assert_false (xmpp_client_is_started (f->client));
+}
+
+static void
+test_presence (Fixture       *f,
+               gconstpointer  data)
+{
+  g_autoptr(XmppPresence) away = xmpp_presence_new (XMPP_PRESENCE_TYPE_AVAILABLE);
+  g_autoptr(XmppJid) jid = xmpp_jid_new ("bob@" DOMAIN, NULL);
+  g_autoptr(XmppPresence) sent = NULL;
+  g_autoptr(GError) error = NULL;
+  XmppImConnection *connection = XMPP_IM_CONNECTION (f->connection);
+  XmppImConnection *bob_connection;
+  FakeServer *server;
+  GPtrArray *received;
+  XmppAccount *bob;
+
+  g_test_summary ("set_presence gives every account the client's presence: an online one "
+                  "sends it at once, one added later takes it; NULL sends unavailable "
+                  "presence, and the account stays online.");
+
+  g_assert_true (xmpp_im_connection_get_presence (connection) == xmpp_client_get_presence (f->client));
+  go_online (f);
+  server = f->server;
+
+  xmpp_presence_set_show (away, XMPP_PRESENCE_SHOW_AWAY);
+  fake_server_expect (server, "presence", FAKE_NS_CLIENT, NULL);
+  xmpp_client_set_presence (f->client, away);
+  g_assert_true (xmpp_client_get_presence (f->client) == away);
+  g_assert_true (xmpp_im_connection_get_presence (connection) == away);
+  WAIT_UNTIL (fake_server_is_idle (server));
+  received = fake_server_get_received (server);
+  sent = xmpp_presence_new_from_stanza (g_ptr_array_index (received, received->len - 1));
+  g_assert_cmpint (xmpp_presence_get_presence_type (sent), ==, XMPP_PRESENCE_TYPE_AVAILABLE);
+  g_assert_cmpint (xmpp_presence_get_show (sent), ==, XMPP_PRESENCE_SHOW_AWAY);
+  g_clear_object (&sent);
+
+  /* An account added later takes it (and stays disabled here: it has no
+   * server). */
+  bob = xmpp_client_add_account (f->client, jid, NULL, &error);
+  g_assert_no_error (error);
+  xmpp_account_set_enabled (bob, FALSE);
+  bob_connection = xmpp_account_get_connection (bob);
+  g_assert_true (xmpp_im_connection_get_presence (bob_connection) == away);
+
+  fake_server_expect (server, "presence", FAKE_NS_CLIENT, NULL);
+  xmpp_client_set_presence (f->client, NULL);
+  g_assert_null (xmpp_client_get_presence (f->client));
+  g_assert_null (xmpp_im_connection_get_presence (connection));
+  g_assert_null (xmpp_im_connection_get_presence (bob_connection));
+  WAIT_UNTIL (fake_server_is_idle (server));
+  received = fake_server_get_received (server);
+  sent = xmpp_presence_new_from_stanza (g_ptr_array_index (received, received->len - 1));
+  g_assert_cmpint (xmpp_presence_get_presence_type (sent), ==, XMPP_PRESENCE_TYPE_UNAVAILABLE);
+  iterate_for (200);
+  g_assert_cmpint (xmpp_account_get_reconnect_state (f->account), ==, XMPP_RECONNECT_STATE_ONLINE);
+  g_assert_cmpint (xmpp_account_get_reconnect_state (bob), ==, XMPP_RECONNECT_STATE_DISABLED);
+  g_assert_null (fake_server_get_error (server));
+}
+
+typedef struct
+{
+  guint calls;
+  gboolean stopped;
+  GError *error;
+} StopCall;
+
+static void
+on_stop_call (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  StopCall *call = user_data;
+
+  call->calls++;
+  call->stopped = xmpp_client_stop_finish (XMPP_CLIENT (source), result, &call->error);
+}
+
+static void
+test_stop_twice (Fixture       *f,
+                 gconstpointer  data)
+{
+  StopCall first = { 0 }, second = { 0 }, again = { 0 }, overtaken = { 0 };
+  guint closed = 0;
+
+  g_test_summary ("stop_async twice while the account closes: each call completes once, "
+                  "from the main loop, when the connection is closed; stopping a stopped "
+                  "client completes too; a stop that start overtakes fails with CANCELLED, "
+                  "and the account connects again.");
+
+  go_online (f);
+  g_signal_connect (f->client, "account-closed", G_CALLBACK (on_closed_count), &closed);
+  xmpp_client_stop_async (f->client, NULL, on_stop_call, &first);
+  xmpp_client_stop_async (f->client, NULL, on_stop_call, &second);
+  g_assert_false (xmpp_client_is_started (f->client));
+  g_assert_cmpint (xmpp_connection_get_state (f->connection), ==, XMPP_CONNECTION_STATE_CLOSING);
+  WAIT_UNTIL (first.calls > 0 && second.calls > 0);
+  g_assert_cmpint (xmpp_connection_get_state (f->connection), ==, XMPP_CONNECTION_STATE_DISCONNECTED);
+  g_assert_cmpint (xmpp_account_get_reconnect_state (f->account), ==, XMPP_RECONNECT_STATE_IDLE);
+  g_assert_cmpuint (closed, ==, 1);
+
+  xmpp_client_stop_async (f->client, NULL, on_stop_call, &again);
+  g_assert_cmpuint (again.calls, ==, 0);
+  WAIT_UNTIL (again.calls > 0);
+
+  for (guint i = 0; i < 3; i++)
+    {
+      StopCall *call = (StopCall *[]) { &first, &second, &again }[i];
+
+      g_assert_cmpuint (call->calls, ==, 1);
+      g_assert_no_error (call->error);
+      g_assert_true (call->stopped);
+    }
+
+  go_online (f);
+  xmpp_client_stop_async (f->client, NULL, on_stop_call, &overtaken);
+  xmpp_client_start (f->client);
+  WAIT_UNTIL (overtaken.calls > 0);
+  g_assert_false (overtaken.stopped);
+  g_assert_error (overtaken.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  /* Closed as asked, then connecting again for the new start. */
+  WAIT_UNTIL (f->attempts == 3);
+  g_assert_cmpuint (closed, ==, 2);
+  g_assert_cmpuint (overtaken.calls, ==, 1);
+  g_clear_error (&overtaken.error);
+  g_signal_handlers_disconnect_by_data (f->client, &closed);
+}
+
+static void
+test_remove_connecting (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(XmppJid) jid = xmpp_jid_new ("bob@" DOMAIN, NULL);
+  g_autoptr(XmppAccount) removed = g_object_ref (f->account);
+  g_autoptr(GError) error = NULL;
+  FakeServer *server = use_fake_server (f);
+  XmppAccount *bob;
+  guint closed = 0;
+
+  g_test_summary ("An account removed while it connects: its connection closes, it never "
+                  "connects again, the client no longer speaks of it, and its connecting "
+                  "turn goes to the account that waited for one.");
+
+  xmpp_client_set_max_connecting (f->client, 1);
+  bob = xmpp_client_add_account (f->client, jid, "bobpass", &error);
+  g_assert_no_error (error);
+  xmpp_connection_set_host (XMPP_CONNECTION (xmpp_account_get_connection (bob)), "127.0.0.1");
+  xmpp_connection_set_port (XMPP_CONNECTION (xmpp_account_get_connection (bob)), refusing_port ());
+  xmpp_account_set_initial_retry_delay (bob, 60000);
+  xmpp_account_set_initial_retry_delay (f->account, 20);
+  g_signal_connect (f->client, "account-closed", G_CALLBACK (on_closed_count), &closed);
+
+  /* alice's server takes the stream header and says nothing. */
+  fake_server_expect_header (server);
+  xmpp_client_start (f->client);
+  WAIT_UNTIL (fake_server_get_n_headers (server) == 1);
+  g_assert_cmpint (xmpp_account_get_reconnect_state (bob), ==, XMPP_RECONNECT_STATE_CONNECTING);
+
+  xmpp_client_remove_account (f->client, removed);
+  g_assert_null (xmpp_client_lookup_account (f->client, xmpp_account_get_jid (removed)));
+  WAIT_UNTIL (xmpp_account_get_retry_count (bob) == 1 &&
+              xmpp_connection_get_state (f->connection) == XMPP_CONNECTION_STATE_DISCONNECTED);
+  iterate_for (300);
+  g_assert_cmpint (xmpp_account_get_reconnect_state (removed), ==, XMPP_RECONNECT_STATE_IDLE);
+  g_assert_cmpuint (f->attempts, ==, 1);
+  g_assert_cmpuint (f->delays->len, ==, 0);
+  g_assert_cmpuint (f->gave_up->len, ==, 0);
+  g_assert_cmpuint (closed, ==, 1);
+
+  /* Enabling or retrying an account of no client does nothing. */
+  xmpp_account_set_enabled (removed, FALSE);
+  xmpp_account_set_enabled (removed, TRUE);
+  xmpp_account_retry_now (removed);
+  iterate_for (100);
+  g_assert_cmpuint (f->attempts, ==, 1);
+  g_assert_cmpint (xmpp_account_get_reconnect_state (removed), ==, XMPP_RECONNECT_STATE_IDLE);
+
+  /* The fixture goes on with bob. */
+  g_signal_handlers_disconnect_by_data (f->connection, f);
+  g_signal_handlers_disconnect_by_data (f->account, f);
+  g_signal_handlers_disconnect_by_data (f->client, &closed);
+  f->account = bob;
+  f->connection = XMPP_CONNECTION (xmpp_account_get_connection (bob));
+}
+
+static void
+test_no_recipient (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(XmppMessage) message = xmpp_message_new (XMPP_MESSAGE_TYPE_CHAT, NULL, "to whom?");
+  g_autoptr(GError) error = NULL;
+  guint sent;
+
+  g_test_summary ("send_message with a message without a recipient fails with "
+                  "NO_RECIPIENT, online or not, and sends nothing.");
+
+  g_assert_false (xmpp_client_send_message (f->client, message, &error));
+  g_assert_error (error, XMPP_CLIENT_ERROR, XMPP_CLIENT_ERROR_NO_RECIPIENT);
+  g_clear_error (&error);
+
+  go_online (f);
+  sent = fake_server_get_received (f->server)->len;
+  g_assert_false (xmpp_client_send_message (f->client, message, &error));
+  g_assert_error (error, XMPP_CLIENT_ERROR, XMPP_CLIENT_ERROR_NO_RECIPIENT);
+  iterate_for (200);
+  g_assert_cmpuint (fake_server_get_received (f->server)->len, ==, sent);
+}
+
+/* ------------------------------------------------------------------ */
 
 int
 main (int    argc,
@@ -794,7 +1090,7 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  openssl = find_openssl (argc, argv);
+  openssl = fake_find_openssl (argc, argv);
   if (openssl == NULL)
     g_error ("No openssl program: pass --openssl PATH");
   certificate = fake_certificate_new (openssl, &error);
@@ -828,6 +1124,11 @@ main (int    argc,
   ADD ("/client/fake/link-check/alive", GINT_TO_POINTER (TRUE), test_link_check);
   ADD ("/client/fake/link-check/dead", GINT_TO_POINTER (FALSE), test_link_check);
   ADD ("/client/fake/wake-up", NULL, test_wake_up);
+  ADD ("/client/fake/properties", NULL, test_properties);
+  ADD ("/client/fake/presence", NULL, test_presence);
+  ADD ("/client/fake/stop-twice", NULL, test_stop_twice);
+  ADD ("/client/fake/remove-connecting", NULL, test_remove_connecting);
+  ADD ("/client/fake/no-recipient", NULL, test_no_recipient);
 
   status = g_test_run ();
   g_clear_pointer (&certificate, fake_certificate_free);

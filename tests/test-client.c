@@ -404,6 +404,87 @@ test_accounts (gconstpointer data)
 }
 
 /* ------------------------------------------------------------------ */
+/* Accounts without a password */
+
+static gboolean
+give_password (XmppConnection *connection,
+               gpointer        user_data)
+{
+  xmpp_connection_set_password (connection, user_data);
+  return TRUE;
+}
+
+static void
+test_no_password (gconstpointer data)
+{
+  Server *server = (Server *) data;
+  g_autoptr(XmppClient) client = xmpp_client_new ();
+  g_autoptr(XmppJid) anonymous_jid = xmpp_jid_new (server->anon_domain, NULL);
+  g_autoptr(XmppJid) bob_jid = account_jid (server, "bob");
+  g_autoptr(XmppMessage) message = NULL;
+  g_autoptr(GError) error = NULL;
+  XmppConnection *anonymous_connection;
+  XmppConnection *bob_connection;
+  XmppAccount *anonymous;
+  XmppAccount *bob;
+  XmppJid *bound;
+  Events events = { 0 };
+  Policy policy = { 0 };
+
+  g_test_summary ("Accounts added without a password: an address without a localpart logs "
+                  "in anonymously, and what it receives comes out of the client with its "
+                  "account; one that nobody gives a password gives up with NO_PASSWORD, "
+                  "and logs in once ::password-needed answers and retry_now asks again.");
+
+  events.ready = g_ptr_array_new_with_free_func (g_object_unref);
+  g_signal_connect (client, "account-ready", G_CALLBACK (on_account_ready), &events);
+  g_signal_connect (client, "message-received", G_CALLBACK (on_message_received), &events);
+
+  anonymous = xmpp_client_add_account (client, anonymous_jid, NULL, &error);
+  g_assert_no_error (error);
+  anonymous_connection = XMPP_CONNECTION (xmpp_account_get_connection (anonymous));
+  server_configure (server, anonymous_connection);
+  bob = xmpp_client_add_account (client, bob_jid, NULL, &error);
+  g_assert_no_error (error);
+  bob_connection = XMPP_CONNECTION (xmpp_account_get_connection (bob));
+  server_configure (server, bob_connection);
+  xmpp_connection_set_resource (bob_connection, "no-password");
+  policy_watch (&policy, bob);
+
+  /* Online, rather than ready: ejabberd does not answer the roster
+   * request of an anonymous account, which gets the session after the IQ
+   * timeout. */
+  xmpp_client_start (client);
+  WAIT_UNTIL (xmpp_account_get_reconnect_state (anonymous) == XMPP_RECONNECT_STATE_ONLINE &&
+              policy.gave_up != NULL);
+  g_assert_cmpstr (xmpp_connection_get_used_mechanism (anonymous_connection), ==, "ANONYMOUS");
+  bound = xmpp_connection_get_bound_jid (anonymous_connection);
+  g_assert_nonnull (xmpp_jid_get_localpart (bound));
+  g_assert_true (xmpp_client_lookup_account (client, anonymous_jid) == anonymous);
+  g_assert_error (policy.gave_up, XMPP_SASL_ERROR, XMPP_SASL_ERROR_NO_PASSWORD);
+  g_assert_cmpint (xmpp_account_get_reconnect_state (bob), ==, XMPP_RECONNECT_STATE_GAVE_UP);
+  g_assert_cmpuint (policy.attempts, ==, 1);
+
+  g_signal_connect (bob_connection, "password-needed", G_CALLBACK (give_password), "bobpass");
+  xmpp_account_retry_now (bob);
+  WAIT_UNTIL (count_of (events.ready, bob) == 1);
+  g_assert_cmpuint (xmpp_account_get_retry_count (bob), ==, 0);
+
+  message = xmpp_message_new (XMPP_MESSAGE_TYPE_CHAT, bound, "to the anonymous account");
+  g_assert_true (xmpp_im_connection_send_message (XMPP_IM_CONNECTION (bob_connection), message));
+  WAIT_UNTIL (events.message != NULL);
+  g_assert_true (events.message_account == anonymous);
+  g_assert_true (xmpp_jid_equal_bare (xmpp_message_get_from (events.message), bob_jid));
+
+  stop_sync (client);
+  policy_clear (&policy, bob);
+  g_signal_handlers_disconnect_by_data (client, &events);
+  g_ptr_array_unref (events.ready);
+  g_clear_object (&events.message);
+  g_clear_object (&events.message_account);
+}
+
+/* ------------------------------------------------------------------ */
 /* What ends the retries */
 
 /* An account with delays short enough that a few would run out while
@@ -733,6 +814,7 @@ main (int    argc,
         { "accounts", test_accounts },
         { "wrong-password", test_wrong_password },
         { "conflict", test_conflict },
+        { "no-password", test_no_password },
       };
 
       if (g_getenv ("XMPP_TEST_MANY") != NULL)

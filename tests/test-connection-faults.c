@@ -8,9 +8,7 @@
 #include <xmpp-glib/xmpp-glib.h>
 
 #include "fake-server.h"
-
-#define WAIT_UNTIL(cond) \
-  G_STMT_START { while (!(cond)) g_main_context_iteration (NULL, TRUE); } G_STMT_END
+#include "server-env.h"
 
 #define DOMAIN    "localhost"
 #define USER      "alice"
@@ -143,39 +141,6 @@ fixture_teardown (Fixture       *f,
   g_source_remove (f->watchdog);
 }
 
-static void
-on_async_done (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GAsyncResult **out = user_data;
-
-  *out = g_object_ref (result);
-}
-
-static gboolean
-connect_sync (Fixture *f,
-              GError **error)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-
-  xmpp_connection_connect_async (f->connection, NULL, on_async_done, &result);
-  WAIT_UNTIL (result != NULL);
-  return xmpp_connection_connect_finish (f->connection, result, error);
-}
-
-static void
-close_sync (Fixture *f)
-{
-  g_autoptr(GAsyncResult) result = NULL;
-  g_autoptr(GError) error = NULL;
-
-  xmpp_connection_close_async (f->connection, NULL, on_async_done, &result);
-  WAIT_UNTIL (result != NULL);
-  g_assert_true (xmpp_connection_close_finish (f->connection, result, &error));
-  g_assert_no_error (error);
-}
-
 /* Logs in through the fake server: STARTTLS and PLAIN, or SCRAM-SHA-256
  * in plain text. */
 static void
@@ -188,7 +153,7 @@ login (Fixture *f,
   if (!starttls)
     xmpp_connection_set_tls_mode (f->connection, XMPP_TLS_MODE_INSECURE_PLAINTEXT);
   fake_server_script_login (f->server, starttls, mechanism, FULL_JID);
-  g_assert_true (connect_sync (f, &error));
+  g_assert_true (connect_sync (f->connection, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (xmpp_connection_get_used_mechanism (f->connection), ==, mechanism);
   g_assert_cmpstr (xmpp_jid_to_string (xmpp_connection_get_bound_jid (f->connection)), ==,
@@ -209,19 +174,6 @@ new_request (const char *to)
     }
   xmpp_element_add_child_new (xmpp_stanza_get_element (iq), "query", NS_FAKE);
   return iq;
-}
-
-/* The element the client sent with this id. */
-static XmppStanza *
-find_received (FakeServer *server,
-               const char *id)
-{
-  GPtrArray *received = fake_server_get_received (server);
-
-  for (guint i = 0; i < received->len; i++)
-    if (g_strcmp0 (xmpp_stanza_get_id (g_ptr_array_index (received, i)), id) == 0)
-      return g_ptr_array_index (received, i);
-  return NULL;
 }
 
 static void
@@ -252,7 +204,7 @@ test_starttls_stripped (Fixture       *f,
                            "</mechanisms>");
   fake_server_sasl (f->server, "PLAIN", FALSE);
 
-  g_assert_false (connect_sync (f, &error));
+  g_assert_false (connect_sync (f->connection, &error));
   g_assert_error (error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_TLS_REQUIRED);
   assert_closed_once (f);
   g_assert_error (f->closed_error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_TLS_REQUIRED);
@@ -313,7 +265,7 @@ test_scram_bad_signature (Fixture       *f,
   fake_server_open_stream (f->server, FAKE_FEATURES_BIND);
   fake_server_bind (f->server, FULL_JID);
 
-  g_assert_false (connect_sync (f, &error));
+  g_assert_false (connect_sync (f->connection, &error));
   g_assert_error (error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_SERVER_SIGNATURE);
   assert_closed_once (f);
   g_assert_error (f->closed_error, XMPP_SASL_ERROR, XMPP_SASL_ERROR_SERVER_SIGNATURE);
@@ -355,11 +307,11 @@ test_iq_wrong_sender (Fixture       *f,
   g_assert_null (result);
   g_assert_cmpuint (f->stanza_senders->len, ==, 2);
   g_assert_cmpstr (g_ptr_array_index (f->stanza_senders, 0), ==, "mallory@localhost/evil");
-  sent = find_received (f->server, xmpp_stanza_get_id (iq));
+  sent = fake_server_find_received (f->server, xmpp_stanza_get_id (iq));
   g_assert_nonnull (sent);
   g_assert_cmpstr (xmpp_element_get_attribute (xmpp_stanza_get_element (sent), "to"), ==,
                    "bob@localhost/x");
-  sent = find_received (f->server, "ping-1");
+  sent = fake_server_find_received (f->server, "ping-1");
   g_assert_nonnull (sent);
   g_assert_cmpstr (xmpp_stanza_get_stanza_type (sent), ==, "result");
 
@@ -376,7 +328,7 @@ test_iq_wrong_sender (Fixture       *f,
 
   g_assert_cmpint (xmpp_connection_get_state (f->connection), ==, XMPP_CONNECTION_STATE_READY);
   g_assert_cmpuint (f->n_closed, ==, 0);
-  close_sync (f);
+  close_sync (f->connection);
   assert_closed_once (f);
   g_assert_null (f->closed_error);
 }
@@ -452,7 +404,7 @@ test_iq_no_to (Fixture       *f,
     }
 
   g_assert_cmpuint (f->n_closed, ==, 0);
-  close_sync (f);
+  close_sync (f->connection);
   assert_closed_once (f);
 }
 
@@ -474,7 +426,7 @@ test_trickle_timeout (Fixture       *f,
                        "id='slow' version='1.0'>", 1000);
 
   start = g_get_monotonic_time ();
-  g_assert_false (connect_sync (f, &error));
+  g_assert_false (connect_sync (f->connection, &error));
   elapsed = g_get_monotonic_time () - start;
   g_test_message ("timed out after %.2f s", elapsed / (double) G_USEC_PER_SEC);
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT);
@@ -506,7 +458,7 @@ test_unhandled_iq (Fixture       *f,
   fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, NULL);
   WAIT_UNTIL (fake_server_is_idle (f->server));
 
-  answer = find_received (f->server, "unknown-1");
+  answer = fake_server_find_received (f->server, "unknown-1");
   g_assert_nonnull (answer);
   g_assert_cmpstr (xmpp_stanza_get_stanza_type (answer), ==, "error");
   g_assert_cmpstr (xmpp_element_get_attribute (xmpp_stanza_get_element (answer), "to"), ==, DOMAIN);
@@ -515,14 +467,14 @@ test_unhandled_iq (Fixture       *f,
   g_assert_true (xmpp_stanza_get_error_type (answer, &type));
   g_assert_cmpint (type, ==, XMPP_STANZA_ERROR_TYPE_CANCEL);
 
-  answer = find_received (f->server, "ping-1");
+  answer = fake_server_find_received (f->server, "ping-1");
   g_assert_nonnull (answer);
   g_assert_cmpstr (xmpp_stanza_get_stanza_type (answer), ==, "result");
   g_assert_cmpstr (xmpp_element_get_attribute (xmpp_stanza_get_element (answer), "to"), ==, DOMAIN);
   g_assert_null (xmpp_stanza_get_payload (answer));
 
   g_assert_cmpuint (fake_server_count_received (f->server, "iq", FAKE_NS_CLIENT), ==, 3);
-  close_sync (f);
+  close_sync (f->connection);
   assert_closed_once (f);
 }
 
@@ -613,7 +565,7 @@ test_see_other_host (Fixture       *f,
   script_redirect (f->server, fake_server_get_port (other));
   fake_server_script_login (other, TRUE, "PLAIN", FULL_JID);
 
-  g_assert_true (connect_sync (f, &error));
+  g_assert_true (connect_sync (f->connection, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (xmpp_jid_to_string (xmpp_connection_get_bound_jid (f->connection)), ==, FULL_JID);
   g_assert_cmpuint (f->n_closed, ==, 0);
@@ -621,7 +573,7 @@ test_see_other_host (Fixture       *f,
   g_assert_null (fake_server_get_error (other));
   /* Nothing but the stream header went to the first server. */
   g_assert_cmpuint (fake_server_get_received (f->server)->len, ==, 0);
-  close_sync (f);
+  close_sync (f->connection);
   g_assert_cmpuint (f->n_closed, ==, 1);
 }
 
@@ -642,7 +594,7 @@ test_see_other_host_loop (Fixture       *f,
   script_redirect (chain[1], fake_server_get_port (chain[2]));
   script_redirect (chain[2], fake_server_get_port (f->server));
 
-  g_assert_false (connect_sync (f, &error));
+  g_assert_false (connect_sync (f->connection, &error));
   g_assert_error (error, XMPP_STREAM_ERROR, XMPP_STREAM_ERROR_SEE_OTHER_HOST);
   assert_closed_once (f);
   for (guint i = 0; i < G_N_ELEMENTS (chain); i++)
@@ -727,7 +679,7 @@ test_reconnect_from_closed (Fixture       *f,
   g_assert_cmpint (xmpp_connection_get_state (f->connection), ==, XMPP_CONNECTION_STATE_READY);
   g_assert_cmpuint (f->n_closed, ==, 1);
 
-  close_sync (f);
+  close_sync (f->connection);
   g_assert_cmpuint (f->n_closed, ==, 2);
   g_signal_handlers_disconnect_by_data (f->connection, &retry);
   g_clear_object (&retry.first);
@@ -803,7 +755,7 @@ test_ready_before_callback (Fixture       *f,
   WAIT_UNTIL (g_str_has_suffix (order->str, "callback "));
   g_assert_cmpstr (order->str, ==, "ready callback ");
 
-  close_sync (f);
+  close_sync (f->connection);
   g_weak_ref_init (&weak, f->connection);
   g_signal_handlers_disconnect_by_data (f->connection, f);
   g_signal_handlers_disconnect_by_data (f->connection, order);
@@ -834,7 +786,7 @@ test_bind_conflict (Fixture       *f,
                       "<error type='modify'><conflict xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></error></iq>");
   fake_server_bind (f->server, BARE_JID "/chosen-by-server");
 
-  g_assert_true (connect_sync (f, &error));
+  g_assert_true (connect_sync (f->connection, &error));
   g_assert_no_error (error);
   g_assert_cmpstr (xmpp_jid_get_resourcepart (xmpp_connection_get_bound_jid (f->connection)), ==,
                    "chosen-by-server");
@@ -847,7 +799,7 @@ test_bind_conflict (Fixture       *f,
   g_assert_null (xmpp_element_get_child (xmpp_element_get_child (xmpp_stanza_get_element (second), "bind",
                                                                  "urn:ietf:params:xml:ns:xmpp-bind"),
                                          "resource", NULL));
-  close_sync (f);
+  close_sync (f->connection);
 }
 
 static void
@@ -887,42 +839,150 @@ test_xml_received_utf8 (Fixture       *f,
   g_assert_nonnull (strstr (received->str, "<body>\xc3\xa9t\xc3\xa9 \xe2\x98\x83 \xf0\x9f\x8c\x8d</body>"));
   g_signal_handlers_disconnect_by_data (f->connection, received);
   g_signal_handlers_disconnect_by_data (f->connection, &messages);
-  close_sync (f);
+  close_sync (f->connection);
 }
 
 /* ------------------------------------------------------------------ */
+/* Properties */
 
-/* The openssl program: "--openssl PATH" among the arguments (meson gives
- * it), or the one in PATH. */
-static char *
-find_openssl (int    argc,
-              char **argv)
+static void
+count_notify (GObject    *object,
+              GParamSpec *pspec,
+              gpointer    user_data)
 {
-  for (int i = 1; i + 1 < argc; i++)
-    if (g_str_equal (argv[i], "--openssl"))
-      return g_strdup (argv[i + 1]);
-  return g_find_program_in_path ("openssl");
+  (*(guint *) user_data)++;
+}
+
+/* Gives every writable property a value other than its default. */
+static void
+set_every_property (XmppConnection  *c,
+                    GTlsCertificate *pem)
+{
+  xmpp_connection_set_host (c, "localhost");
+  xmpp_connection_set_port (c, 5999);
+  xmpp_connection_set_tls_mode (c, XMPP_TLS_MODE_DIRECT);
+  xmpp_connection_set_tls_database (c, NULL);
+  xmpp_connection_set_pinned_certificate (c, pem);
+  xmpp_connection_set_tls_certificate (c, pem);
+  xmpp_connection_set_resource (c, NULL);
+  xmpp_connection_set_sasl_mechanism (c, "SCRAM-SHA-1");
+  xmpp_connection_set_iq_timeout (c, 7);
+  xmpp_connection_set_connect_timeout (c, 8);
+  xmpp_connection_set_max_queued_bytes (c, 4096);
+  xmpp_connection_set_keepalive_interval (c, 9);
+  xmpp_connection_set_stream_management (c, FALSE);
+  xmpp_connection_set_liveness_timeout (c, 0);
+}
+
+static void
+test_properties (Fixture       *f,
+                 gconstpointer  data)
+{
+  XmppConnection *c = f->connection;
+  GTlsCertificate *pem = certificate->certificate;
+  guint notified = 0;
+  guint port = 0;
+  guint64 max = 0;
+  gboolean sm = FALSE;
+
+  g_test_summary ("Every property reads back what its setter wrote, through the accessors "
+                  "and through GObject; a change is notified once and a non-change not at "
+                  "all; a connection that never connected has nothing to report.");
+
+  g_signal_connect (c, "notify", G_CALLBACK (count_notify), &notified);
+
+  /* Before any connection */
+  g_assert_cmpstr (xmpp_jid_to_string (xmpp_connection_get_jid (c)), ==, BARE_JID);
+  g_assert_null (xmpp_connection_get_bound_jid (c));
+  g_assert_cmpint (xmpp_connection_get_state (c), ==, XMPP_CONNECTION_STATE_DISCONNECTED);
+  g_assert_null (xmpp_connection_get_used_mechanism (c));
+  g_assert_null (xmpp_connection_get_stream_features (c));
+  g_assert_null (xmpp_connection_get_peer_certificate (c));
+  g_assert_cmpint (xmpp_connection_get_peer_certificate_errors (c), ==, 0);
+  g_assert_false (xmpp_connection_get_resumed (c));
+  g_assert_cmpuint (xmpp_connection_get_queued_bytes (c), ==, 0);
+  g_assert_false (xmpp_connection_can_resume (c));
+  g_assert_null (xmpp_connection_save_stream_state (c));
+
+  /* Defaults */
+  g_assert_cmpuint (xmpp_connection_get_iq_timeout (c), ==, XMPP_CONNECTION_DEFAULT_IQ_TIMEOUT);
+  g_assert_cmpuint (xmpp_connection_get_max_queued_bytes (c), ==, XMPP_CONNECTION_DEFAULT_MAX_QUEUED_BYTES);
+  g_assert_cmpuint (xmpp_connection_get_keepalive_interval (c), ==, XMPP_CONNECTION_DEFAULT_KEEPALIVE_INTERVAL);
+  g_assert_cmpuint (xmpp_connection_get_liveness_timeout (c), ==, XMPP_CONNECTION_DEFAULT_LIVENESS_TIMEOUT);
+  g_assert_cmpuint (xmpp_connection_get_connect_timeout (c), >, 0);
+  g_assert_true (xmpp_connection_get_stream_management (c));
+  g_assert_cmpint (xmpp_connection_get_tls_mode (c), ==, XMPP_TLS_MODE_STARTTLS);
+  g_assert_null (xmpp_connection_get_sasl_mechanism (c));
+  g_assert_null (xmpp_connection_get_pinned_certificate (c));
+  g_assert_null (xmpp_connection_get_tls_certificate (c));
+
+  /* The fixture set these. */
+  g_assert_cmpstr (xmpp_connection_get_host (c), ==, "127.0.0.1");
+  g_assert_cmpuint (xmpp_connection_get_port (c), ==, fake_server_get_port (f->server));
+  g_assert_cmpstr (xmpp_connection_get_resource (c), ==, "fake");
+  g_assert_true (xmpp_connection_get_tls_database (c) == certificate->database);
+
+  set_every_property (c, pem);
+  g_assert_cmpuint (notified, ==, 14);
+
+  g_assert_cmpstr (xmpp_connection_get_host (c), ==, "localhost");
+  g_assert_cmpuint (xmpp_connection_get_port (c), ==, 5999);
+  g_assert_cmpint (xmpp_connection_get_tls_mode (c), ==, XMPP_TLS_MODE_DIRECT);
+  g_assert_null (xmpp_connection_get_tls_database (c));
+  g_assert_true (xmpp_connection_get_pinned_certificate (c) == pem);
+  g_assert_true (xmpp_connection_get_tls_certificate (c) == pem);
+  g_assert_null (xmpp_connection_get_resource (c));
+  g_assert_cmpstr (xmpp_connection_get_sasl_mechanism (c), ==, "SCRAM-SHA-1");
+  g_assert_cmpuint (xmpp_connection_get_iq_timeout (c), ==, 7);
+  g_assert_cmpuint (xmpp_connection_get_connect_timeout (c), ==, 8);
+  g_assert_cmpuint (xmpp_connection_get_max_queued_bytes (c), ==, 4096);
+  g_assert_cmpuint (xmpp_connection_get_keepalive_interval (c), ==, 9);
+  g_assert_false (xmpp_connection_get_stream_management (c));
+  g_assert_cmpuint (xmpp_connection_get_liveness_timeout (c), ==, 0);
+
+  /* The same values again: nothing to notify. */
+  set_every_property (c, pem);
+  g_assert_cmpuint (notified, ==, 14);
+
+  /* Through GObject, as the bindings see them. */
+  g_object_get (c, "port", &port, "max-queued-bytes", &max, "stream-management", &sm, NULL);
+  g_assert_cmpuint (port, ==, 5999);
+  g_assert_cmpuint (max, ==, 4096);
+  g_assert_false (sm);
+  g_object_set (c, "stream-management", TRUE, "liveness-timeout", 3, "password", "other", NULL);
+  g_assert_true (xmpp_connection_get_stream_management (c));
+  g_assert_cmpuint (xmpp_connection_get_liveness_timeout (c), ==, 3);
+  g_assert_cmpuint (notified, ==, 16);
+  xmpp_connection_set_password (c, NULL);
+  g_signal_handlers_disconnect_by_data (c, &notified);
 }
 
 /* ------------------------------------------------------------------ */
 /* Stream management */
 
 #define NS_SM "urn:xmpp:sm:3"
+#define SM_STATE_HEADER "<sm-state xmlns='urn:xmpp:xmpp-glib:sm-state:0' "
+
+/* The login up to the authenticated stream, which offers binding and
+ * stream management; the test scripts what follows. */
+static void
+script_sm_stream (Fixture *f)
+{
+  xmpp_connection_set_tls_mode (f->connection, XMPP_TLS_MODE_INSECURE_PLAINTEXT);
+  fake_server_open_stream (f->server, FAKE_FEATURES_MECHANISMS ("SCRAM-SHA-256"));
+  fake_server_sasl (f->server, "SCRAM-SHA-256", FALSE);
+  fake_server_open_stream (f->server, FAKE_FEATURES_BIND "<sm xmlns='" NS_SM "'/>");
+}
 
 static XmppStanza *
-last_received (FakeServer *server,
-               const char *name)
+new_message (const char *body)
 {
-  GPtrArray *received = fake_server_get_received (server);
+  XmppStanza *message = xmpp_stanza_new (XMPP_STANZA_KIND_MESSAGE, "chat");
+  g_autoptr(XmppJid) to = xmpp_jid_new ("bob@" DOMAIN, NULL);
 
-  for (guint i = received->len; i > 0; i--)
-    {
-      XmppStanza *stanza = g_ptr_array_index (received, i - 1);
-
-      if (g_strcmp0 (xmpp_element_get_name (xmpp_stanza_get_element (stanza)), name) == 0)
-        return stanza;
-    }
-  return NULL;
+  xmpp_stanza_set_to (message, to);
+  xmpp_element_add_child_with_text (xmpp_stanza_get_element (message), "body", NULL, body);
+  return message;
 }
 
 static void
@@ -946,19 +1006,16 @@ test_sm_wrap (Fixture       *f,
   g_assert_no_error (error);
   g_assert_true (xmpp_connection_can_resume (f->connection));
 
-  xmpp_connection_set_tls_mode (f->connection, XMPP_TLS_MODE_INSECURE_PLAINTEXT);
-  fake_server_open_stream (f->server, FAKE_FEATURES_MECHANISMS ("SCRAM-SHA-256"));
-  fake_server_sasl (f->server, "SCRAM-SHA-256", FALSE);
-  fake_server_open_stream (f->server, FAKE_FEATURES_BIND "<sm xmlns='" NS_SM "'/>");
+  script_sm_stream (f);
   /* The server had the waiting message already: nothing is sent again. */
   fake_server_expect (f->server, "resume", NS_SM,
                       "<resumed xmlns='" NS_SM "' previd='s1' h='4294967295'/>");
-  g_assert_true (connect_sync (f, &error));
+  g_assert_true (connect_sync (f->connection, &error));
   g_assert_no_error (error);
   g_assert_true (xmpp_connection_get_resumed (f->connection));
   g_assert_cmpstr (xmpp_jid_to_string (xmpp_connection_get_bound_jid (f->connection)), ==, FULL_JID);
   WAIT_UNTIL (fake_server_is_idle (f->server));
-  element = last_received (f->server, "resume");
+  element = fake_server_last_received (f->server, "resume");
   g_assert_cmpstr (xmpp_element_get_attribute (xmpp_stanza_get_element (element), "h"), ==, "4294967295");
   g_assert_cmpuint (fake_server_count_received (f->server, "message", FAKE_NS_CLIENT), ==, 0);
 
@@ -967,7 +1024,7 @@ test_sm_wrap (Fixture       *f,
                                "<r xmlns='" NS_SM "'/>");
   fake_server_expect (f->server, "a", NS_SM, NULL);
   WAIT_UNTIL (fake_server_is_idle (f->server));
-  element = last_received (f->server, "a");
+  element = fake_server_last_received (f->server, "a");
   g_assert_cmpstr (xmpp_element_get_attribute (xmpp_stanza_get_element (element), "h"), ==, "0");
 
   /* Two stanzas out, acknowledged across the wrap with h='1'. */
@@ -1026,16 +1083,13 @@ test_sm_resume_refused (Fixture       *f,
   g_assert_no_error (error);
   g_signal_connect (f->connection, "stanza-unacknowledged", G_CALLBACK (collect_stanza), handed);
 
-  xmpp_connection_set_tls_mode (f->connection, XMPP_TLS_MODE_INSECURE_PLAINTEXT);
-  fake_server_open_stream (f->server, FAKE_FEATURES_MECHANISMS ("SCRAM-SHA-256"));
-  fake_server_sasl (f->server, "SCRAM-SHA-256", FALSE);
-  fake_server_open_stream (f->server, FAKE_FEATURES_BIND "<sm xmlns='" NS_SM "'/>");
+  script_sm_stream (f);
   /* It handled one more of them (h='8'): only m9 and m10 may be lost. */
   fake_server_expect (f->server, "resume", NS_SM,
                       "<failed xmlns='" NS_SM "' h='8'><item-not-found xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>");
   fake_server_bind (f->server, FULL_JID);
   fake_server_expect (f->server, "enable", NS_SM, "<enabled xmlns='" NS_SM "' id='new' resume='true'/>");
-  g_assert_true (connect_sync (f, &error));
+  g_assert_true (connect_sync (f->connection, &error));
   g_assert_no_error (error);
   g_assert_false (xmpp_connection_get_resumed (f->connection));
   WAIT_UNTIL (fake_server_is_idle (f->server));
@@ -1044,7 +1098,184 @@ test_sm_resume_refused (Fixture       *f,
   g_assert_cmpstr (xmpp_stanza_get_id (g_ptr_array_index (handed, 0)), ==, "m9");
   g_assert_cmpstr (xmpp_stanza_get_id (g_ptr_array_index (handed, 1)), ==, "m10");
   g_assert_true (xmpp_connection_can_resume (f->connection));
-  close_sync (f);
+  close_sync (f->connection);
+}
+
+static void
+test_sm_held_bounded (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *body = g_strnfill (200, 'x');
+  guint held = 0;
+
+  g_test_summary ("While a resumable stream is down, send keeps stanzas for the resumption "
+                  "only up to max-queued-bytes, then refuses; the resumption writes every "
+                  "one kept, once, and send takes stanzas again.");
+
+  g_assert_true (xmpp_connection_restore_stream_state (
+    f->connection, SM_STATE_HEADER "id='s1' jid='" FULL_JID "' h-in='0' h-acked='0'/>", &error));
+  g_assert_no_error (error);
+  xmpp_connection_set_max_queued_bytes (f->connection, 1024);
+
+  /* Without the network, a sender that never lets go. */
+  for (guint i = 0; i < 1000; i++)
+    {
+      g_autoptr(XmppStanza) message = new_message (body);
+
+      if (!xmpp_connection_send (f->connection, message))
+        break;
+      held++;
+    }
+  g_assert_cmpuint (held, >=, 1024 / 300);
+  g_assert_cmpuint (held, <=, 1024 / 200 + 1);
+  {
+    g_autoptr(XmppStanza) message = new_message ("still refused");
+
+    g_assert_false (xmpp_connection_send (f->connection, message));
+  }
+
+  script_sm_stream (f);
+  fake_server_expect (f->server, "resume", NS_SM, "<resumed xmlns='" NS_SM "' previd='s1' h='0'/>");
+  for (guint i = 0; i < held; i++)
+    fake_server_expect (f->server, "message", FAKE_NS_CLIENT, NULL);
+  g_assert_true (connect_sync (f->connection, &error));
+  g_assert_no_error (error);
+  g_assert_true (xmpp_connection_get_resumed (f->connection));
+  WAIT_UNTIL (fake_server_is_idle (f->server) && xmpp_connection_get_queued_bytes (f->connection) == 0);
+  g_assert_cmpuint (fake_server_count_received (f->server, "message", FAKE_NS_CLIENT), ==, held);
+
+  {
+    g_autoptr(XmppStanza) message = new_message ("after");
+
+    g_assert_true (xmpp_connection_send (f->connection, message));
+  }
+  fake_server_expect (f->server, "message", FAKE_NS_CLIENT, NULL);
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+  close_sync (f->connection);
+}
+
+static void
+count_stanza (XmppConnection *connection,
+              XmppStanza     *stanza,
+              gpointer        user_data)
+{
+  (*(guint *) user_data)++;
+}
+
+static void
+test_sm_early_stanza (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint messages = 0;
+  XmppStanza *a;
+
+  g_test_summary ("A message that reaches the freshly bound address before the server "
+                  "answered <enable/> is delivered, and not counted: the server counts "
+                  "from <enabled/> on.");
+
+  g_signal_connect (f->connection, "message", G_CALLBACK (count_stanza), &messages);
+  script_sm_stream (f);
+  fake_server_bind (f->server, FULL_JID);
+  fake_server_expect (f->server, "enable", NS_SM,
+                      "<message from='bob@" DOMAIN "/x' to='" FULL_JID "'><body>early</body></message>"
+                      "<enabled xmlns='" NS_SM "' id='e1' resume='true'/>");
+  g_assert_true (connect_sync (f->connection, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (messages, ==, 1);
+  g_assert_true (xmpp_connection_can_resume (f->connection));
+  g_assert_nonnull (xmpp_element_get_child (xmpp_connection_get_stream_features (f->connection),
+                                            "sm", NS_SM));
+
+  fake_server_send (f->server, "<r xmlns='" NS_SM "'/>");
+  fake_server_expect (f->server, "a", NS_SM, NULL);
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+  a = fake_server_last_received (f->server, "a");
+  g_assert_cmpstr (xmpp_element_get_attribute (xmpp_stanza_get_element (a), "h"), ==, "0");
+  g_signal_handlers_disconnect_by_data (f->connection, &messages);
+  close_sync (f->connection);
+}
+
+static void
+test_sm_failed_while_ready (Fixture       *f,
+                            gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) handed = g_ptr_array_new_with_free_func ((GDestroyNotify) xmpp_stanza_unref);
+
+  g_test_summary ("A <failed/> on a ready stream turns stream management off: the stanzas "
+                  "not yet acknowledged are handed to stanza-unacknowledged, in order, "
+                  "and the stream goes on.");
+
+  g_signal_connect (f->connection, "stanza-unacknowledged", G_CALLBACK (collect_stanza), handed);
+  script_sm_stream (f);
+  fake_server_bind (f->server, FULL_JID);
+  fake_server_expect (f->server, "enable", NS_SM, "<enabled xmlns='" NS_SM "' id='e1' resume='true'/>");
+  g_assert_true (connect_sync (f->connection, &error));
+  g_assert_no_error (error);
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+
+  for (guint i = 0; i < 2; i++)
+    {
+      g_autofree char *id = g_strdup_printf ("m%u", i);
+      g_autoptr(XmppStanza) message = new_message ("unacknowledged");
+
+      xmpp_stanza_set_id (message, id);
+      g_assert_true (xmpp_connection_send (f->connection, message));
+    }
+  fake_server_expect (f->server, "message", FAKE_NS_CLIENT, NULL);
+  fake_server_expect (f->server, "message", FAKE_NS_CLIENT,
+                      "<failed xmlns='" NS_SM "'><unexpected-request xmlns='urn:ietf:params:xml:ns:xmpp-stanzas'/></failed>"
+                      PING);
+  fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, NULL);
+  WAIT_UNTIL (fake_server_is_idle (f->server));
+
+  g_assert_cmpuint (handed->len, ==, 2);
+  g_assert_cmpstr (xmpp_stanza_get_id (g_ptr_array_index (handed, 0)), ==, "m0");
+  g_assert_cmpstr (xmpp_stanza_get_id (g_ptr_array_index (handed, 1)), ==, "m1");
+  g_assert_false (xmpp_connection_can_resume (f->connection));
+  g_assert_cmpint (xmpp_connection_get_state (f->connection), ==, XMPP_CONNECTION_STATE_READY);
+  g_signal_handlers_disconnect_by_data (f->connection, handed);
+  close_sync (f->connection);
+}
+
+static void
+close_on_unacknowledged (XmppConnection *connection,
+                         XmppStanza     *stanza,
+                         gpointer        user_data)
+{
+  xmpp_connection_close_async (connection, NULL, on_async_done, user_data);
+}
+
+static void
+test_sm_unacknowledged_closes (Fixture       *f,
+                               gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GAsyncResult) closed = NULL;
+
+  g_test_summary ("A handler of stanza-unacknowledged that closes the connection when the "
+                  "server refuses to resume: the connection closes once, cleanly, and binds "
+                  "nothing.");
+
+  g_assert_true (xmpp_connection_restore_stream_state (
+    f->connection,
+    SM_STATE_HEADER "id='gone' jid='" FULL_JID "' h-in='0' h-acked='0'>"
+    "<message xmlns='jabber:client' to='bob@" DOMAIN "' id='m1'/></sm-state>", &error));
+  g_assert_no_error (error);
+  g_signal_connect (f->connection, "stanza-unacknowledged", G_CALLBACK (close_on_unacknowledged), &closed);
+
+  script_sm_stream (f);
+  fake_server_expect (f->server, "resume", NS_SM, "<failed xmlns='" NS_SM "'/>");
+  g_assert_false (connect_sync (f->connection, &error));
+  g_assert_error (error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CLOSED);
+  WAIT_UNTIL (closed != NULL);
+  g_assert_true (xmpp_connection_close_finish (f->connection, closed, NULL));
+  assert_closed_once (f);
+  g_assert_null (f->closed_error);
+  g_assert_cmpuint (fake_server_count_received (f->server, "iq", FAKE_NS_CLIENT), ==, 0);
+  g_signal_handlers_disconnect_by_data (f->connection, &closed);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1093,7 +1324,7 @@ test_im_roster_hostile (Fixture       *f,
   fake_server_script_login (f->server, FALSE, "SCRAM-SHA-256", FULL_JID);
   fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, ROSTER_RESULT);
   fake_server_expect (f->server, "presence", FAKE_NS_CLIENT, NULL);
-  g_assert_true (connect_sync (f, &error));
+  g_assert_true (connect_sync (f->connection, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (xmpp_im_connection_is_session_ready (im));
   WAIT_UNTIL (fake_server_is_idle (f->server));
@@ -1119,7 +1350,7 @@ test_im_roster_hostile (Fixture       *f,
 
   for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
     {
-      XmppStanza *answer = find_received (f->server, answers[i].id);
+      XmppStanza *answer = fake_server_find_received (f->server, answers[i].id);
 
       g_assert_nonnull (answer);
       g_assert_cmpstr (xmpp_stanza_get_stanza_type (answer), ==, answers[i].type);
@@ -1133,7 +1364,7 @@ test_im_roster_hostile (Fixture       *f,
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roster)), ==, 1);
   g_assert_cmpstr (xmpp_roster_get_version (roster), ==, "no-from");
 
-  close_sync (f);
+  close_sync (f->connection);
   assert_closed_once (f);
 }
 
@@ -1156,7 +1387,7 @@ test_im_presence_hostile (Fixture       *f,
   fake_server_script_login (f->server, FALSE, "SCRAM-SHA-256", FULL_JID);
   fake_server_expect (f->server, "iq", FAKE_NS_CLIENT, ROSTER_RESULT);
   fake_server_expect (f->server, "presence", FAKE_NS_CLIENT, NULL);
-  g_assert_true (connect_sync (f, &error));
+  g_assert_true (connect_sync (f->connection, &error));
   g_assert_no_error (error);
   WAIT_UNTIL (fake_server_is_idle (f->server));
 
@@ -1182,7 +1413,7 @@ test_im_presence_hostile (Fixture       *f,
   g_assert_cmpint (xmpp_presence_get_priority (xmpp_contact_get_presence (contact, "b")), ==, 0);
   g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (roster)), ==, 1);
 
-  close_sync (f);
+  close_sync (f->connection);
   /* Without a stream nothing is known of anybody's presence. */
   g_assert_cmpuint (g_list_model_get_n_items (xmpp_contact_get_resources (contact)), ==, 0);
   g_assert_null (xmpp_contact_get_best_presence (contact));
@@ -1198,7 +1429,7 @@ main (int    argc,
 
   g_test_init (&argc, &argv, NULL);
 
-  openssl = find_openssl (argc, argv);
+  openssl = fake_find_openssl (argc, argv);
   if (openssl == NULL)
     g_error ("No openssl program: pass --openssl PATH");
   certificate = fake_certificate_new (openssl, &error);
@@ -1227,6 +1458,11 @@ main (int    argc,
   ADD ("/connection/fake/xml-received-utf8", test_xml_received_utf8);
   ADD ("/connection/fake/sm-wrap", test_sm_wrap);
   ADD ("/connection/fake/sm-resume-refused", test_sm_resume_refused);
+  ADD ("/connection/fake/sm-held-bounded", test_sm_held_bounded);
+  ADD ("/connection/fake/sm-early-stanza", test_sm_early_stanza);
+  ADD ("/connection/fake/sm-failed-while-ready", test_sm_failed_while_ready);
+  ADD ("/connection/fake/sm-unacknowledged-closes", test_sm_unacknowledged_closes);
+  ADD ("/connection/fake/properties", test_properties);
   g_test_add ("/im/fake/roster-hostile", Fixture, NULL, fixture_setup_im, test_im_roster_hostile,
               fixture_teardown);
   g_test_add ("/im/fake/presence-hostile", Fixture, NULL, fixture_setup_im, test_im_presence_hostile,

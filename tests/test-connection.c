@@ -444,13 +444,6 @@ collect_sent (XmppConnection *connection,
   g_string_append_c (user_data, '|');
 }
 
-static gboolean
-set_flag (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
 static void
 test_keepalive (gconstpointer data)
 {
@@ -469,20 +462,16 @@ test_keepalive (gconstpointer data)
       g_autoptr(XmppConnection) connection = new_connection (server, "bob", "bobpass", TRUE);
       g_autoptr(GString) sent = g_string_new (NULL);
       g_autoptr(GString) received = g_string_new (NULL);
-      gboolean waited = FALSE;
 
       xmpp_connection_set_stream_management (connection, sm);
       xmpp_connection_set_keepalive_interval (connection, 1);
       xmpp_connection_set_liveness_timeout (connection, mode == 0 ? 0 : 5);
       g_assert_true (connect_sync (connection, &error));
       /* Let <enable/> and its answer pass first. */
-      g_timeout_add (300, set_flag, &waited);
-      WAIT_UNTIL (waited);
-      waited = FALSE;
+      run_for (300);
       g_signal_connect (connection, "xml-sent", G_CALLBACK (collect_sent), sent);
       g_signal_connect (connection, "xml-received", G_CALLBACK (collect_sent), received);
-      g_timeout_add (2500, set_flag, &waited);
-      WAIT_UNTIL (waited);
+      run_for (2500);
       g_test_message ("mode %u: sent %s, received %s", mode, sent->str, received->str);
       if (mode == 2)
         {

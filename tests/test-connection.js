@@ -38,10 +38,19 @@ async function main() {
     connection.host = server.XMPP_HOST;
     connection.port = Number(server.XMPP_C2S_PORT);
     connection.tls_database = Gio.TlsFileDatabase.new(server.XMPP_CA_FILE);
+    connection.liveness_timeout = 10;
+    assert(connection.get_liveness_timeout() === 10, 'liveness-timeout');
+    assert(connection.stream_management === true, 'stream-management on by default');
 
     await connection.connect_async(null);
     print('ok 1 - logged in');
     assert(connection.state === Xmpp.ConnectionState.READY, 'ready');
+    // Prosody offers stream management (XEP-0198), which is then on.
+    assert(connection.get_stream_features().get_child('sm', 'urn:xmpp:sm:3') !== null, 'sm offered');
+    assert(connection.resumed === false, 'a new session');
+    assert(connection.can_resume(), 'resumable');
+    assert(connection.save_stream_state().includes(connection.get_bound_jid().to_string()),
+        'saved state');
 
     const iq = Xmpp.Stanza.new(Xmpp.StanzaKind.IQ, 'get');
     iq.set_to(Xmpp.Jid.new(server.XMPP_DOMAIN));

@@ -221,13 +221,6 @@ send_more (Sender *sender)
 }
 
 static gboolean
-set_true (gpointer user_data)
-{
-  *(gboolean *) user_data = TRUE;
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
 all_received (gpointer data)
 {
   Receiver *receiver = data;
@@ -285,12 +278,7 @@ test_cuts (gconstpointer data)
   g_assert_cmpuint (bob.n_unacknowledged, ==, 0);
 
   /* Nothing more comes: no duplicate at the end either. */
-  {
-    gboolean waited = FALSE;
-
-    g_timeout_add (1000, set_true, &waited);
-    WAIT_UNTIL (waited);
-  }
+  run_for (1000);
   g_assert_cmpuint (receiver.next, ==, N_MESSAGES);
   g_assert_cmpuint (receiver.out_of_order, ==, 0);
 
@@ -345,12 +333,7 @@ test_black_hole (gconstpointer data)
   xmpp_connection_set_keepalive_interval (alice.connection, 1);
   xmpp_connection_set_liveness_timeout (alice.connection, 2);
   /* Let the stream settle: <enabled/> has come. */
-  {
-    gboolean waited = FALSE;
-
-    g_timeout_add (500, set_true, &waited);
-    WAIT_UNTIL (waited);
-  }
+  run_for (500);
   g_assert_true (xmpp_connection_can_resume (alice.connection));
 
   tcp_proxy_set_black_hole (proxy, TRUE);
@@ -405,12 +388,7 @@ test_saved_state (gconstpointer data)
   peer_init (&bob, server, NULL, "bob");
   peer_init (&alice, server, proxy, "alice");
   g_signal_connect (bob.connection, "message", G_CALLBACK (on_message), &receiver);
-  {
-    gboolean waited = FALSE;
-
-    g_timeout_add (500, set_true, &waited);
-    WAIT_UNTIL (waited);
-  }
+  run_for (500);
 
   /* The process "dies": the network goes first, then the state is saved
    * with a message that could not be sent. */

@@ -75,10 +75,10 @@
  * when the network comes back. When the system wakes up from sleep
  * (systemd-logind's `PrepareForSleep`, where there is a system bus), or
  * the network comes back, a waiting account tries at once and an online
- * one pings its server to find out whether the stream survived; if no
- * answer comes within [property@Xmpp.Connection:iq-timeout] (10 seconds
- * at most), the connection ends with %G_IO_ERROR_TIMED_OUT and the
- * account reconnects. Connecting when
+ * one checks whether its stream survived, the way the connection checks
+ * an idle stream: if the server does not answer within
+ * [property@Xmpp.Connection:liveness-timeout], the connection ends with
+ * %G_IO_ERROR_TIMED_OUT and the account reconnects. Connecting when
  * the client starts, or on [method@Xmpp.Account.retry_now], is always
  * tried, whatever the network monitor says: a server on the same machine
  * needs no network.
@@ -104,7 +104,6 @@ struct _XmppAccount
   gboolean closing;                /* we asked the connection to close */
   gboolean restart_after_close;    /* … and to connect again once closed (the
                                     * client started again meanwhile) */
-  gboolean link_check_pending;
   gboolean queued;                 /* waiting for a connecting turn of the client */
   gboolean has_turn;               /* connecting, counted by the client */
   XmppReconnectState reconnect_state;
@@ -113,16 +112,10 @@ struct _XmppAccount
   GError *last_error;
   gint64 online_since;             /* monotonic µs, 0: not online */
   GSource *retry_source;
-  GCancellable *cancellable;       /* link checks */
   GMainContext *context;           /* where the timers run */
 };
 
 G_DEFINE_FINAL_TYPE (XmppAccount, xmpp_account, G_TYPE_OBJECT)
-
-/* How long, at most, the server has to answer the ping that checks the
- * stream after a wake-up or a network change; less when
- * XmppConnection:iq-timeout is shorter. */
-#define LINK_CHECK_TIMEOUT_SECONDS 10
 
 enum
 {
@@ -167,14 +160,24 @@ set_reconnect_state (XmppAccount        *self,
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RECONNECT_STATE]);
 }
 
+/* Sets a guint property's field, and notifies when it changed. */
+static void
+set_uint (XmppAccount *self,
+          guint       *field,
+          guint        value,
+          guint        prop)
+{
+  if (*field == value)
+    return;
+  *field = value;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[prop]);
+}
+
 static void
 set_retry_count (XmppAccount *self,
                  guint        count)
 {
-  if (self->retry_count == count)
-    return;
-  self->retry_count = count;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_RETRY_COUNT]);
+  set_uint (self, &self->retry_count, count, PROP_RETRY_COUNT);
 }
 
 static void
@@ -346,10 +349,10 @@ on_close_done (GObject      *source,
                GAsyncResult *result,
                gpointer      user_data)
 {
-  g_autoptr(XmppAccount) self = user_data;
-
-  /* Whatever the outcome, ::closed has come or will come. */
+  /* Whatever the outcome, ::closed has come or will come; the account
+   * was kept alive for the call. */
   xmpp_connection_close_finish (XMPP_CONNECTION (source), result, NULL);
+  g_object_unref (user_data);
 }
 
 static void
@@ -402,65 +405,27 @@ stop (XmppAccount *self)
   set_next_retry (self, 0);
   if (self->queued)
     leave_turn (self);
-  g_cancellable_cancel (self->cancellable);
   if (!is_disconnected (self))
     close_connection (self);
   else
     come_to_rest (self);
 }
 
-/* ------------------------------------------------------------------ */
-/* Checking the stream after a wake-up */
-
+/* Follows a change of what wants_online() looks at (the client, its
+ * running, :enabled), given what it said before: connects, closes, or
+ * only tells an account at rest whether it is enabled. */
 static void
-on_link_checked (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
+update_online (XmppAccount *self,
+               gboolean     was_online)
 {
-  g_autoptr(XmppAccount) self = user_data;
-  g_autoptr(XmppStanza) reply = NULL;
-  g_autoptr(GError) error = NULL;
+  gboolean online = wants_online (self);
 
-  self->link_check_pending = FALSE;
-  reply = xmpp_connection_send_iq_finish (XMPP_CONNECTION (source), result, &error);
-  /* Any answer, an error too, shows the stream works; a stream that
-   * ended meanwhile is handled where ::closed comes. */
-  if (reply != NULL || error->domain == XMPP_STANZA_ERROR ||
-      g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) ||
-      g_error_matches (error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_CLOSED))
-    return;
-
-  /* The link is dead: a graceful close would wait for nothing. The error
-   * goes the way of any other, to a reconnection (or a resumption). */
-  g_debug ("%s: the stream did not survive: %s", xmpp_jid_to_string (self->jid), error->message);
-  if (!is_disconnected (self) && !self->closing)
-    xmpp_connection_stop (XMPP_CONNECTION (source), g_steal_pointer (&error));
-}
-
-static void
-check_link (XmppAccount *self)
-{
-  XmppConnection *connection = XMPP_CONNECTION (self->connection);
-  g_autoptr(XmppStanza) ping = NULL;
-  g_autoptr(XmppJid) server = NULL;
-
-  guint timeout = xmpp_connection_get_iq_timeout (connection);
-
-  if (self->link_check_pending || self->closing ||
-      xmpp_connection_get_state (connection) != XMPP_CONNECTION_STATE_READY)
-    return;
-
-  ping = xmpp_stanza_new (XMPP_STANZA_KIND_IQ, "get");
-  server = xmpp_jid_new (xmpp_jid_get_domainpart (self->jid), NULL);
-  xmpp_stanza_set_to (ping, server);
-  xmpp_element_add_child_new (xmpp_stanza_get_element (ping), "ping", "urn:xmpp:ping");
-  g_clear_object (&self->cancellable);
-  self->cancellable = g_cancellable_new ();
-  self->link_check_pending = TRUE;
-  xmpp_connection_send_iq_async (connection, ping,
-                                 timeout == 0 ? LINK_CHECK_TIMEOUT_SECONDS : MIN (timeout, LINK_CHECK_TIMEOUT_SECONDS),
-                                 self->cancellable,
-                                 on_link_checked, g_object_ref (self));
+  if (online && !was_online)
+    start (self);
+  else if (!online && was_online)
+    stop (self);
+  else if (!online && is_disconnected (self))
+    come_to_rest (self);
 }
 
 /* ------------------------------------------------------------------ */
@@ -592,8 +557,7 @@ xmpp_account_detach (XmppAccount *self)
   leave_turn (self);
   self->client = NULL;
   self->running = FALSE;
-  if (was_online)
-    stop (self);
+  update_online (self, was_online);
 }
 
 void
@@ -610,13 +574,7 @@ xmpp_account_set_running (XmppAccount *self,
       g_clear_pointer (&self->context, g_main_context_unref);
       self->context = g_main_context_ref_thread_default ();
     }
-
-  if (!was_online && wants_online (self))
-    start (self);
-  else if (was_online && !wants_online (self))
-    stop (self);
-  else if (!running && is_disconnected (self))
-    come_to_rest (self);
+  update_online (self, was_online);
 }
 
 void
@@ -625,8 +583,6 @@ xmpp_account_take_turn (XmppAccount *self)
   self->queued = FALSE;
   if (wants_online (self))
     attempt (self);
-  else if (is_disconnected (self))
-    come_to_rest (self);
 }
 
 void
@@ -636,8 +592,8 @@ xmpp_account_wake_up (XmppAccount *self)
     return;
   if (self->reconnect_state == XMPP_RECONNECT_STATE_WAITING && is_disconnected (self))
     attempt (self);
-  else if (self->reconnect_state == XMPP_RECONNECT_STATE_ONLINE)
-    check_link (self);
+  else if (self->reconnect_state == XMPP_RECONNECT_STATE_ONLINE && !self->closing)
+    xmpp_connection_check_liveness (XMPP_CONNECTION (self->connection));
 }
 
 /* ------------------------------------------------------------------ */
@@ -717,14 +673,7 @@ xmpp_account_set_enabled (XmppAccount *self,
   was_online = wants_online (self);
   self->enabled = enabled;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_ENABLED]);
-
-  if (!was_online && wants_online (self))
-    start (self);
-  else if (was_online && !wants_online (self))
-    stop (self);
-  else if (is_disconnected (self) && self->reconnect_state != XMPP_RECONNECT_STATE_WAITING &&
-           self->reconnect_state != XMPP_RECONNECT_STATE_CONNECTING)
-    come_to_rest (self);
+  update_online (self, was_online);
 }
 
 /**
@@ -803,10 +752,7 @@ xmpp_account_set_initial_retry_delay (XmppAccount *self,
   g_return_if_fail (XMPP_IS_ACCOUNT (self));
   g_return_if_fail (milliseconds > 0);
 
-  if (self->initial_retry_delay == milliseconds)
-    return;
-  self->initial_retry_delay = milliseconds;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_INITIAL_RETRY_DELAY]);
+  set_uint (self, &self->initial_retry_delay, milliseconds, PROP_INITIAL_RETRY_DELAY);
 }
 
 /**
@@ -841,10 +787,7 @@ xmpp_account_set_max_retry_delay (XmppAccount *self,
   g_return_if_fail (XMPP_IS_ACCOUNT (self));
   g_return_if_fail (milliseconds > 0);
 
-  if (self->max_retry_delay == milliseconds)
-    return;
-  self->max_retry_delay = milliseconds;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_RETRY_DELAY]);
+  set_uint (self, &self->max_retry_delay, milliseconds, PROP_MAX_RETRY_DELAY);
 }
 
 /**
@@ -876,10 +819,7 @@ xmpp_account_set_stable_period (XmppAccount *self,
 {
   g_return_if_fail (XMPP_IS_ACCOUNT (self));
 
-  if (self->stable_period == seconds)
-    return;
-  self->stable_period = seconds;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STABLE_PERIOD]);
+  set_uint (self, &self->stable_period, seconds, PROP_STABLE_PERIOD);
 }
 
 /**
@@ -1023,7 +963,6 @@ xmpp_account_dispose (GObject *object)
 {
   XmppAccount *self = XMPP_ACCOUNT (object);
 
-  g_cancellable_cancel (self->cancellable);
   clear_retry_source (self);
   if (self->connection != NULL)
     g_signal_handlers_disconnect_by_data (self->connection, self);
@@ -1039,7 +978,6 @@ xmpp_account_finalize (GObject *object)
 
   g_clear_pointer (&self->jid, xmpp_jid_unref);
   g_clear_error (&self->last_error);
-  g_clear_object (&self->cancellable);
   g_clear_pointer (&self->context, g_main_context_unref);
 
   G_OBJECT_CLASS (xmpp_account_parent_class)->finalize (object);
@@ -1213,5 +1151,4 @@ xmpp_account_init (XmppAccount *self)
   self->max_retry_delay = XMPP_ACCOUNT_DEFAULT_MAX_RETRY_DELAY;
   self->stable_period = XMPP_ACCOUNT_DEFAULT_STABLE_PERIOD;
   self->reconnect_state = XMPP_RECONNECT_STATE_IDLE;
-  self->cancellable = g_cancellable_new ();
 }

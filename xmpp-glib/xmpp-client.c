@@ -272,6 +272,15 @@ on_closed (XmppConnection *connection,
 /* The network and sleep */
 
 static void
+wake_up_accounts (XmppClient *self)
+{
+  if (!self->started)
+    return;
+  for (guint i = 0; i < self->accounts->len; i++)
+    xmpp_account_wake_up (g_ptr_array_index (self->accounts, i));
+}
+
+static void
 on_network_changed (GNetworkMonitor *monitor,
                     gboolean         available,
                     gpointer         user_data)
@@ -280,22 +289,16 @@ on_network_changed (GNetworkMonitor *monitor,
   gboolean came_back = available && !self->network_available;
 
   self->network_available = available;
-  if (!came_back || !self->started)
+  if (!came_back)
     return;
   g_debug ("The network is back");
-  for (guint i = 0; i < self->accounts->len; i++)
-    xmpp_account_wake_up (g_ptr_array_index (self->accounts, i));
+  wake_up_accounts (self);
 }
 
 static void
 on_resumed (gpointer user_data)
 {
-  XmppClient *self = user_data;
-
-  if (!self->started)
-    return;
-  for (guint i = 0; i < self->accounts->len; i++)
-    xmpp_account_wake_up (g_ptr_array_index (self->accounts, i));
+  wake_up_accounts (user_data);
 }
 
 /* ------------------------------------------------------------------ */
@@ -331,7 +334,10 @@ xmpp_client_new (void)
  * A client has one account per bare address: adding a second fails with
  * %XMPP_CLIENT_ERROR_ACCOUNT_EXISTS, rather than change the first account
  * behind the back of whoever set it up. Use
- * [method@Xmpp.Client.lookup_account] to find it.
+ * [method@Xmpp.Client.lookup_account] to find it. An address without a
+ * localpart, such as `example.com`, logs in with SASL ANONYMOUS and no
+ * password: the server makes the account up. A client can hold one such
+ * account per domain.
  *
  * Returns: (transfer none) (nullable): the new account, or %NULL if the
  *   client already has one for that address
@@ -590,6 +596,7 @@ xmpp_client_set_presence (XmppClient   *self,
  * [method@Xmpp.ImConnection.send_message] on its connection.
  *
  * Returns: %TRUE if the message was queued; %FALSE with
+ *   %XMPP_CLIENT_ERROR_NO_RECIPIENT when it has no recipient,
  *   %XMPP_CLIENT_ERROR_NOT_ONLINE when no account is online, or
  *   %XMPP_CLIENT_ERROR_QUEUE_FULL when the chosen account's send queue is
  *   full
@@ -606,8 +613,16 @@ xmpp_client_send_message (XmppClient   *self,
   g_return_val_if_fail (XMPP_IS_CLIENT (self), FALSE);
   g_return_val_if_fail (XMPP_IS_MESSAGE (message), FALSE);
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  /* A message without one goes to the sender's own account: which
+   * account that is, the client cannot guess. */
   to = xmpp_message_get_to (message);
-  g_return_val_if_fail (to != NULL, FALSE);
+  if (to == NULL)
+    {
+      g_set_error_literal (error, XMPP_CLIENT_ERROR, XMPP_CLIENT_ERROR_NO_RECIPIENT,
+                           _("The message has no recipient to choose the account by"));
+      return FALSE;
+    }
 
   for (guint i = 0; i < self->accounts->len && chosen == NULL; i++)
     {

@@ -31,6 +31,8 @@ G_BEGIN_DECLS
  * @XMPP_CLIENT_ERROR_NOT_ONLINE: no account is online to send with
  * @XMPP_CLIENT_ERROR_QUEUE_FULL: the send queue of the account chosen is
  *   full (see [method@Xmpp.Connection.send])
+ * @XMPP_CLIENT_ERROR_NO_RECIPIENT: the message has no recipient to choose
+ *   the account by
  *
  * Why a [class@Xmpp.Client] call failed.
  */
@@ -38,6 +40,7 @@ typedef enum {
   XMPP_CLIENT_ERROR_ACCOUNT_EXISTS,
   XMPP_CLIENT_ERROR_NOT_ONLINE,
   XMPP_CLIENT_ERROR_QUEUE_FULL,
+  XMPP_CLIENT_ERROR_NO_RECIPIENT,
 } XmppClientError;
 
 /**

@@ -5,7 +5,7 @@
 #include "xmpp-connection-private.h"
 
 #include <string.h>
-#include <sys/random.h>
+#include <gnutls/crypto.h>
 
 #define NS_PING "urn:xmpp:ping"
 
@@ -22,23 +22,13 @@ typedef struct
 /* ------------------------------------------------------------------ */
 /* Waiting requests */
 
-static void
-destroy_source (GSource **source)
-{
-  if (*source != NULL)
-    {
-      g_source_destroy (*source);
-      g_clear_pointer (source, g_source_unref);
-    }
-}
-
 /* Takes the task out of @pending, which then waits for nothing: no
  * timeout, no cancellation. */
 static GTask *
 steal_task (PendingIq *pending)
 {
-  destroy_source (&pending->timeout);
-  destroy_source (&pending->cancel);
+  xmpp_connection_clear_source (&pending->timeout);
+  xmpp_connection_clear_source (&pending->cancel);
   return g_steal_pointer (&pending->task);
 }
 
@@ -58,8 +48,8 @@ static void
 pending_iq_free (PendingIq *pending)
 {
   g_clear_object (&pending->task);
-  destroy_source (&pending->timeout);
-  destroy_source (&pending->cancel);
+  xmpp_connection_clear_source (&pending->timeout);
+  xmpp_connection_clear_source (&pending->cancel);
   g_clear_pointer (&pending->expected_from, xmpp_jid_unref);
   g_free (pending->id);
   g_free (pending);
@@ -91,16 +81,11 @@ char *
 xmpp_connection_new_iq_id (void)
 {
   guint8 random[12];
-  gsize filled = 0;
 
-  /* The ids are unguessable, so that nobody can forge a reply. */
-  while (filled < sizeof random)
-    {
-      gssize n = getrandom (random + filled, sizeof random - filled, 0);
-
-      if (n > 0)
-        filled += n;
-    }
+  /* The ids are unguessable, so that nobody can forge a reply. GnuTLS
+   * only fails here when its generator is broken beyond use. */
+  if (gnutls_rnd (GNUTLS_RND_NONCE, random, sizeof random) < 0)
+    g_error ("No random numbers for an IQ id");
   return g_base64_encode (random, sizeof random);
 }
 
@@ -280,11 +265,7 @@ xmpp_connection_send_iq_async (XmppConnection      *self,
   if (timeout_seconds == 0)
     timeout_seconds = priv->iq_timeout;
   if (timeout_seconds > 0)
-    {
-      pending->timeout = g_timeout_source_new_seconds (timeout_seconds);
-      g_source_set_callback (pending->timeout, on_iq_timeout, pending, NULL);
-      g_source_attach (pending->timeout, priv->context);
-    }
+    pending->timeout = xmpp_connection_add_timeout (self, timeout_seconds, on_iq_timeout, pending);
   pending->task = g_steal_pointer (&task);
   if (cancellable != NULL)
     {
@@ -317,6 +298,7 @@ xmpp_connection_send_iq_finish (XmppConnection *self,
 {
   g_return_val_if_fail (XMPP_IS_CONNECTION (self), NULL);
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xmpp_connection_send_iq_async, NULL);
 
   return g_task_propagate_pointer (G_TASK (result), error);
 }

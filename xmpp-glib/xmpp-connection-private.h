@@ -1,7 +1,9 @@
 /* xmpp-connection-private.h: what the parts of XmppConnection share
  * between xmpp-connection.c (the object and its API),
- * xmpp-connection-stream.c (transport and negotiation) and
- * xmpp-connection-iq.c (IQ requests and replies)
+ * xmpp-connection-stream.c (transport, sending and negotiation),
+ * xmpp-connection-resolve.c (where to connect),
+ * xmpp-connection-iq.c (IQ requests and replies) and
+ * xmpp-connection-sm.c (XEP-0198 stream management)
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -117,13 +119,24 @@ typedef struct
   char *sm_id;
   char *sm_location;
   XmppJid *sm_jid;                 /* the session's full address */
-  GQueue sm_unacked;               /* XmppStanza, sent or waiting, not acknowledged */
+  GQueue sm_unacked;               /* XmppElement, sent or waiting, not acknowledged */
+  gsize sm_held_bytes;             /* of those, sent while the stream was down */
   GSource *sm_liveness_source;     /* an answer is due before it fires */
 } XmppConnectionPrivate;
 
 /* xmpp-connection.c: the object, its state, its signals */
 
 XmppConnectionPrivate *xmpp_connection_get_private (XmppConnection *self);
+
+/* Destroys and forgets *@source, if any. */
+void xmpp_connection_clear_source (GSource **source);
+
+/* A new timeout of @seconds that calls @func with @data in the
+ * connection's context. Returns: (transfer full): the attached source. */
+GSource *xmpp_connection_add_timeout (XmppConnection *self,
+                                      guint           seconds,
+                                      GSourceFunc     func,
+                                      gpointer        data);
 
 /* Whether a session was started and has not ended yet. */
 gboolean xmpp_connection_is_active (XmppConnection *self);
@@ -138,7 +151,8 @@ void xmpp_connection_take_bound_jid (XmppConnection *self,
                                      XmppJid        *jid);
 
 /* Emit the signals of the same names. ::xml-sent and ::xml-received are
- * only emitted, and the text only made, when a handler is connected. */
+ * only emitted, and the text of ::xml-received only made, when a handler
+ * is connected. */
 void xmpp_connection_emit_ready (XmppConnection *self,
                                  XmppJid        *jid);
 void xmpp_connection_emit_closed (XmppConnection *self,
@@ -223,6 +237,13 @@ void xmpp_connection_continue_login (XmppConnection *self);
  * it when the interval is 0. */
 void xmpp_connection_start_keepalive (XmppConnection *self);
 
+/* Checks at once, as when the stream is idle, that the server still
+ * answers: <r/> with stream management, else a ping when
+ * :liveness-timeout is set (else only a space). Without an answer within
+ * :liveness-timeout, the stream ends with G_IO_ERROR_TIMED_OUT. Does
+ * nothing unless the stream is ready. */
+void xmpp_connection_check_liveness (XmppConnection *self);
+
 /* Drops the transport of the current attempt (socket, TLS, queues, parser
  * state) without ending the session, for a redirect. */
 void xmpp_connection_drop_transport (XmppConnection *self);
@@ -279,12 +300,16 @@ gboolean xmpp_connection_handle_iq_reply (XmppConnection *self,
 
 /* Forgets the whole stream management state. */
 void xmpp_connection_sm_reset (XmppConnection *self);
-/* Whether a session is kept that the next connect may resume. */
-gboolean xmpp_connection_sm_can_resume (XmppConnection *self);
 /* The stream ended, with @error or cleanly: keeps a resumable session
- * lost to a failure, forgets anything else. */
+ * lost to a failure, forgets anything else. The stanzas that may have
+ * been lost with it go to the tail of @lost (XmppElement), for
+ * xmpp_connection_sm_hand_back() once the session is taken apart. */
 void xmpp_connection_sm_stream_ended (XmppConnection *self,
-                                      const GError   *error);
+                                      const GError   *error,
+                                      GQueue         *lost);
+/* Emits ::stanza-unacknowledged for each element taken from @lost. */
+void xmpp_connection_sm_hand_back (XmppConnection *self,
+                                   GQueue         *lost);
 /* After binding: asks for stream management if the server offers it.
  * Returns: %TRUE if it did; the stream is ready once the server
  * answered. */
@@ -301,7 +326,8 @@ gboolean xmpp_connection_sm_handle (XmppConnection *self,
 void xmpp_connection_sm_track (XmppConnection *self,
                                XmppElement    *element);
 /* Keeps @stanza, sent while the stream is down, for the resumption.
- * Returns: %FALSE if there is no session to resume. */
+ * Returns: %FALSE if there is no session to resume, or if what is kept
+ * already reached :max-queued-bytes. */
 gboolean xmpp_connection_sm_hold (XmppConnection *self,
                                   XmppStanza     *stanza);
 /* Sends <a/> with the count of handled stanzas, if counting. */
@@ -315,9 +341,5 @@ gboolean xmpp_connection_sm_request_ack (XmppConnection *self);
 /* The liveness timer: an answer must come before :liveness-timeout. */
 void xmpp_connection_arm_liveness (XmppConnection *self);
 void xmpp_connection_disarm_liveness (XmppConnection *self);
-char *xmpp_connection_sm_save (XmppConnection *self);
-gboolean xmpp_connection_sm_restore (XmppConnection  *self,
-                                     const char      *data,
-                                     GError         **error);
 
 G_END_DECLS

@@ -1,6 +1,7 @@
 /* xmpp-connection-stream.c: the transport and the negotiation of an
- * XmppConnection: reading, the write queue, TLS and STARTTLS, SASL,
- * resource binding, stream errors and the end of a session
+ * XmppConnection: sending and the write queue, reading, TLS and
+ * STARTTLS, SASL, resource binding, stream errors, and the end of a
+ * session, graceful (close_async) or not
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
@@ -15,6 +16,9 @@
 #define NS_SASL    "urn:ietf:params:xml:ns:xmpp-sasl"
 #define NS_BIND    "urn:ietf:params:xml:ns:xmpp-bind"
 #define NS_SESSION "urn:ietf:params:xml:ns:xmpp-session"
+
+/* How long a graceful close waits for the server's closing tag. */
+#define CLOSE_TIMEOUT_SECONDS 5
 
 static void start_reading (XmppConnection *self);
 static void flush_writes (XmppConnection *self);
@@ -52,6 +56,44 @@ xmpp_connection_queue_element (XmppConnection *self,
   xmpp_connection_emit_xml_sent (self, out->str);
   xmpp_connection_sm_track (self, element);
   queue_bytes (self, g_string_free_to_bytes (out));
+}
+
+/**
+ * xmpp_connection_send:
+ * @self: a connection
+ * @stanza: the stanza to send
+ *
+ * Queues a stanza for sending, after those queued before it; it never
+ * blocks. When [property@Xmpp.Connection:queued-bytes] has reached
+ * [property@Xmpp.Connection:max-queued-bytes], the stanza is not queued
+ * and this returns %FALSE: wait for
+ * [signal@Xmpp.Connection::queue-drained], then send again. This bounds
+ * the memory a fast sender can take.
+ *
+ * On a connection that is not ready, the stanza is kept for a session
+ * that [method@Xmpp.Connection.can_resume], and written once it resumed;
+ * the stanzas kept so count against the same limit. Without such a
+ * session, it is refused.
+ *
+ * Returns: %TRUE if the stanza was queued
+ */
+gboolean
+xmpp_connection_send (XmppConnection *self,
+                      XmppStanza     *stanza)
+{
+  XmppConnectionPrivate *priv;
+
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (stanza != NULL, FALSE);
+
+  priv = xmpp_connection_get_private (self);
+  if (priv->phase != PHASE_READY)
+    return xmpp_connection_sm_hold (self, stanza);
+
+  if (priv->max_queued_bytes > 0 && priv->queued_bytes >= priv->max_queued_bytes)
+    return FALSE;
+  xmpp_connection_queue_element (self, xmpp_stanza_get_element (stanza));
+  return TRUE;
 }
 
 static void
@@ -138,16 +180,6 @@ open_stream (XmppConnection *self)
 /* Ending */
 
 static void
-clear_source (GSource **source)
-{
-  if (*source != NULL)
-    {
-      g_source_destroy (*source);
-      g_clear_pointer (source, g_source_unref);
-    }
-}
-
-static void
 on_liveness_pong (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
@@ -177,6 +209,24 @@ send_liveness_ping (XmppConnection *self)
 
 /* RFC 6120 §4.6.1: a space between stanzas keeps an idle stream, and
  * the NAT and firewall state on its path, alive. */
+void
+xmpp_connection_check_liveness (XmppConnection *self)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+
+  if (priv->phase != PHASE_READY)
+    return;
+  /* With stream management, asking for an acknowledgement keeps the
+   * stream alive and proves the server is still there; without, a ping
+   * does when a liveness timeout is set, and a space otherwise. */
+  if (xmpp_connection_sm_request_ack (self))
+    return;
+  if (priv->liveness_timeout > 0)
+    send_liveness_ping (self);
+  else
+    xmpp_connection_queue_text (self, " ");
+}
+
 static gboolean
 on_keepalive (gpointer user_data)
 {
@@ -184,19 +234,9 @@ on_keepalive (gpointer user_data)
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
   gint64 idle = g_get_monotonic_time () - priv->last_write_time;
 
-  if (priv->phase != PHASE_READY || !g_queue_is_empty (&priv->write_queue) ||
-      idle < (gint64) priv->keepalive_interval * G_USEC_PER_SEC - G_USEC_PER_SEC / 2)
-    return G_SOURCE_CONTINUE;
-
-  /* With stream management, asking for an acknowledgement keeps the
-   * stream alive and proves the server is still there; without, a ping
-   * does when a liveness timeout is set, and a space otherwise. */
-  if (xmpp_connection_sm_request_ack (self))
-    return G_SOURCE_CONTINUE;
-  if (priv->liveness_timeout > 0)
-    send_liveness_ping (self);
-  else
-    xmpp_connection_queue_text (self, " ");
+  if (g_queue_is_empty (&priv->write_queue) &&
+      idle >= (gint64) priv->keepalive_interval * G_USEC_PER_SEC - G_USEC_PER_SEC / 2)
+    xmpp_connection_check_liveness (self);
   return G_SOURCE_CONTINUE;
 }
 
@@ -205,12 +245,10 @@ xmpp_connection_start_keepalive (XmppConnection *self)
 {
   XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
 
-  clear_source (&priv->keepalive_source);
-  if (priv->keepalive_interval == 0 || priv->phase != PHASE_READY)
-    return;
-  priv->keepalive_source = g_timeout_source_new_seconds (priv->keepalive_interval);
-  g_source_set_callback (priv->keepalive_source, on_keepalive, self, NULL);
-  g_source_attach (priv->keepalive_source, priv->context);
+  xmpp_connection_clear_source (&priv->keepalive_source);
+  if (priv->keepalive_interval > 0 && priv->phase == PHASE_READY)
+    priv->keepalive_source = xmpp_connection_add_timeout (self, priv->keepalive_interval,
+                                                          on_keepalive, self);
 }
 
 void
@@ -258,6 +296,7 @@ xmpp_connection_stop (XmppConnection *self,
   g_autoptr(GError) closed_error = NULL;
   g_autoptr(GTask) connect_task = NULL;
   g_autoptr(GTask) close_task = NULL;
+  GQueue lost = G_QUEUE_INIT;
 
   if (!xmpp_connection_is_active (self))
     return;
@@ -265,12 +304,12 @@ xmpp_connection_stop (XmppConnection *self,
   g_object_ref (self);
 
   xmpp_connection_drop_transport (self);
-  xmpp_connection_sm_stream_ended (self, owned_error);
+  xmpp_connection_sm_stream_ended (self, owned_error, &lost);
   g_list_free_full (g_steal_pointer (&priv->targets), (GDestroyNotify) xmpp_connection_target_free);
-  clear_source (&priv->keepalive_source);
-  clear_source (&priv->connect_timeout_source);
-  clear_source (&priv->close_timeout_source);
-  clear_source (&priv->connect_cancel_source);
+  xmpp_connection_clear_source (&priv->keepalive_source);
+  xmpp_connection_clear_source (&priv->connect_timeout_source);
+  xmpp_connection_clear_source (&priv->close_timeout_source);
+  xmpp_connection_clear_source (&priv->connect_cancel_source);
   connect_task = g_steal_pointer (&priv->connect_task);
   close_task = g_steal_pointer (&priv->close_task);
   closed_error = owned_error != NULL
@@ -279,6 +318,7 @@ xmpp_connection_stop (XmppConnection *self,
                            _("The connection was closed"));
 
   xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_DISCONNECTED);
+  xmpp_connection_sm_hand_back (self, &lost);
   xmpp_connection_fail_pending_iqs (self, closed_error);
   if (connect_task != NULL)
     g_task_return_error (connect_task, g_error_copy (closed_error));
@@ -318,6 +358,100 @@ stream_error_from_element (XmppElement *element)
                       xmpp_stream_condition_to_string (code));
 }
 
+static gboolean
+on_close_timeout (gpointer user_data)
+{
+  XmppConnection *self = user_data;
+  XmppConnectionPrivate *priv = xmpp_connection_get_private (self);
+
+  /* The peer did not answer with its footer: close anyway. */
+  g_clear_pointer (&priv->close_timeout_source, g_source_unref);
+  xmpp_connection_stop (self, NULL);
+  return G_SOURCE_REMOVE;
+}
+
+/**
+ * xmpp_connection_close_async:
+ * @self: a connection
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: (scope async): called when the connection is closed
+ * @user_data: data for @callback
+ *
+ * Closes the stream gracefully (RFC 6120 §4.4): sends the closing tag,
+ * waits a few seconds for the server's, then closes the transport.
+ * [signal@Xmpp.Connection::closed] is emitted without an error, and IQ
+ * requests still waiting fail with %XMPP_CONNECTION_ERROR_CLOSED. Closing a
+ * connection that is not open completes at once.
+ */
+void
+xmpp_connection_close_async (XmppConnection      *self,
+                             GCancellable        *cancellable,
+                             GAsyncReadyCallback  callback,
+                             gpointer             user_data)
+{
+  XmppConnectionPrivate *priv;
+  g_autoptr(GTask) task = NULL;
+
+  g_return_if_fail (XMPP_IS_CONNECTION (self));
+
+  priv = xmpp_connection_get_private (self);
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, xmpp_connection_close_async);
+
+  if (!xmpp_connection_is_active (self))
+    {
+      g_task_return_boolean (task, TRUE);
+      return;
+    }
+  if (priv->close_task != NULL)
+    {
+      g_task_return_new_error (task, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_BUSY,
+                               _("The connection is already closing"));
+      return;
+    }
+
+  priv->close_task = g_steal_pointer (&task);
+  if (priv->stream == NULL || priv->read_paused)
+    {
+      /* Nothing to say goodbye on yet. */
+      xmpp_connection_stop (self, NULL);
+      return;
+    }
+
+  /* Nothing more goes out after the closing tag, and nothing that comes
+   * in is acted on but the peer's own end of the stream. */
+  /* The last count goes first, or the server would take what it sent
+   * as undelivered and deliver it again elsewhere (XEP-0198 §4). */
+  xmpp_connection_sm_acknowledge (self);
+  priv->phase = PHASE_CLOSING;
+  xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_CLOSING);
+  xmpp_connection_queue_text (self, XMPP_STREAM_FOOTER);
+  priv->close_timeout_source = xmpp_connection_add_timeout (self, CLOSE_TIMEOUT_SECONDS,
+                                                            on_close_timeout, self);
+}
+
+/**
+ * xmpp_connection_close_finish:
+ * @self: a connection
+ * @result: the result given to the callback
+ * @error: return location for a #GError
+ *
+ * Finishes [method@Xmpp.Connection.close_async].
+ *
+ * Returns: %TRUE if the connection closed cleanly
+ */
+gboolean
+xmpp_connection_close_finish (XmppConnection *self,
+                              GAsyncResult   *result,
+                              GError        **error)
+{
+  g_return_val_if_fail (XMPP_IS_CONNECTION (self), FALSE);
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xmpp_connection_close_async, FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 /* ------------------------------------------------------------------ */
 /* Negotiation */
 
@@ -333,8 +467,8 @@ xmpp_connection_become_ready (XmppConnection *self,
     return;
   priv->resumed = resumed;
   priv->phase = PHASE_READY;
-  clear_source (&priv->connect_timeout_source);
-  clear_source (&priv->connect_cancel_source);
+  xmpp_connection_clear_source (&priv->connect_timeout_source);
+  xmpp_connection_clear_source (&priv->connect_cancel_source);
   xmpp_connection_start_keepalive (self);
   xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_READY);
   /* ::ready comes first, as documented; a handler may close the
@@ -630,6 +764,10 @@ handle_features (XmppConnection *self,
 
   if (xmpp_connection_sm_try_resume (self))
     return;
+  /* Stanzas the server no longer resumes were handed back: a handler
+   * may have closed the connection. */
+  if (priv->phase != PHASE_FEATURES)
+    return;
   if (xmpp_element_get_child (features, "bind", NS_BIND) == NULL)
     {
       xmpp_connection_stop (self,
@@ -797,9 +935,13 @@ on_stanza (XmppStanza *stanza,
             xmpp_connection_stop (self, g_steal_pointer (&error));
           else
             xmpp_connection_become_ready (self, FALSE);
+          break;
         }
-      break;
-
+      G_GNUC_FALLTHROUGH;
+    /* Once bound, the address can be reached: what comes before the
+     * server answered the session or <enable/> request is handed on, not
+     * lost. */
+    case PHASE_ENABLE:
     case PHASE_READY:
       xmpp_connection_sm_count_incoming (self, stanza);
       xmpp_connection_dispatch (self, stanza);

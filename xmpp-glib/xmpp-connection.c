@@ -45,7 +45,6 @@
  * thread that called [method@Xmpp.Connection.connect_async].
  */
 
-#define CLOSE_TIMEOUT_SECONDS 5
 #define DEFAULT_CONNECT_TIMEOUT 30
 
 G_DEFINE_TYPE_WITH_PRIVATE (XmppConnection, xmpp_connection, G_TYPE_OBJECT)
@@ -89,6 +88,9 @@ enum
 
 static GParamSpec *properties[N_PROPS];
 
+#define PARAM_RW (G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS)
+#define PARAM_RO (G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS)
+
 enum
 {
   SIGNAL_READY,
@@ -114,6 +116,29 @@ XmppConnectionPrivate *
 xmpp_connection_get_private (XmppConnection *self)
 {
   return xmpp_connection_get_instance_private (self);
+}
+
+void
+xmpp_connection_clear_source (GSource **source)
+{
+  if (*source == NULL)
+    return;
+  g_source_destroy (*source);
+  g_clear_pointer (source, g_source_unref);
+}
+
+GSource *
+xmpp_connection_add_timeout (XmppConnection *self,
+                             guint           seconds,
+                             GSourceFunc     func,
+                             gpointer        data)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+  GSource *source = g_timeout_source_new_seconds (seconds);
+
+  g_source_set_callback (source, func, data, NULL);
+  g_source_attach (source, priv->context);
+  return source;
 }
 
 void
@@ -307,11 +332,9 @@ xmpp_connection_start_connect_timeout (XmppConnection *self)
   XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
 
   xmpp_connection_pause_connect_timeout (self);
-  if (priv->connect_timeout == 0)
-    return;
-  priv->connect_timeout_source = g_timeout_source_new_seconds (priv->connect_timeout);
-  g_source_set_callback (priv->connect_timeout_source, on_connect_timeout, self, NULL);
-  g_source_attach (priv->connect_timeout_source, priv->context);
+  if (priv->connect_timeout > 0)
+    priv->connect_timeout_source = xmpp_connection_add_timeout (self, priv->connect_timeout,
+                                                                on_connect_timeout, self);
 }
 
 void
@@ -319,10 +342,7 @@ xmpp_connection_pause_connect_timeout (XmppConnection *self)
 {
   XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
 
-  if (priv->connect_timeout_source == NULL)
-    return;
-  g_source_destroy (priv->connect_timeout_source);
-  g_clear_pointer (&priv->connect_timeout_source, g_source_unref);
+  xmpp_connection_clear_source (&priv->connect_timeout_source);
 }
 
 /* Runs from a cancellable source in the connection's context, never
@@ -425,288 +445,6 @@ xmpp_connection_connect_finish (XmppConnection *self,
 }
 
 /* ------------------------------------------------------------------ */
-/* Closing */
-
-static gboolean
-on_close_timeout (gpointer user_data)
-{
-  XmppConnection *self = user_data;
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  /* The peer did not answer with its footer: close anyway. */
-  g_clear_pointer (&priv->close_timeout_source, g_source_unref);
-  xmpp_connection_stop (self, NULL);
-  return G_SOURCE_REMOVE;
-}
-
-/**
- * xmpp_connection_close_async:
- * @self: a connection
- * @cancellable: (nullable): a #GCancellable
- * @callback: (scope async): called when the connection is closed
- * @user_data: data for @callback
- *
- * Closes the stream gracefully (RFC 6120 §4.4): sends the closing tag,
- * waits a few seconds for the server's, then closes the transport.
- * [signal@Xmpp.Connection::closed] is emitted without an error, and IQ
- * requests still waiting fail with %XMPP_CONNECTION_ERROR_CLOSED. Closing a
- * connection that is not open completes at once.
- */
-void
-xmpp_connection_close_async (XmppConnection      *self,
-                             GCancellable        *cancellable,
-                             GAsyncReadyCallback  callback,
-                             gpointer             user_data)
-{
-  XmppConnectionPrivate *priv;
-  g_autoptr(GTask) task = NULL;
-
-  g_return_if_fail (XMPP_IS_CONNECTION (self));
-
-  priv = xmpp_connection_get_instance_private (self);
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, xmpp_connection_close_async);
-
-  if (!xmpp_connection_is_active (self))
-    {
-      g_task_return_boolean (task, TRUE);
-      return;
-    }
-  if (priv->close_task != NULL)
-    {
-      g_task_return_new_error (task, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_BUSY,
-                               _("The connection is already closing"));
-      return;
-    }
-
-  priv->close_task = g_steal_pointer (&task);
-  if (priv->stream == NULL || priv->read_paused)
-    {
-      /* Nothing to say goodbye on yet. */
-      xmpp_connection_stop (self, NULL);
-      return;
-    }
-
-  /* Nothing more goes out after the closing tag, and nothing that comes
-   * in is acted on but the peer's own end of the stream. */
-  /* The last count goes first, or the server would take what it sent
-   * as undelivered and deliver it again elsewhere (XEP-0198 §4). */
-  xmpp_connection_sm_acknowledge (self);
-  priv->phase = PHASE_CLOSING;
-  xmpp_connection_set_state (self, XMPP_CONNECTION_STATE_CLOSING);
-  xmpp_connection_queue_text (self, XMPP_STREAM_FOOTER);
-  priv->close_timeout_source = g_timeout_source_new_seconds (CLOSE_TIMEOUT_SECONDS);
-  g_source_set_callback (priv->close_timeout_source, on_close_timeout, self, NULL);
-  g_source_attach (priv->close_timeout_source, priv->context);
-}
-
-/**
- * xmpp_connection_close_finish:
- * @self: a connection
- * @result: the result given to the callback
- * @error: return location for a #GError
- *
- * Finishes [method@Xmpp.Connection.close_async].
- *
- * Returns: %TRUE if the connection closed cleanly
- */
-gboolean
-xmpp_connection_close_finish (XmppConnection *self,
-                              GAsyncResult   *result,
-                              GError        **error)
-{
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == xmpp_connection_close_async, FALSE);
-
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* ------------------------------------------------------------------ */
-/* Sending */
-
-/**
- * xmpp_connection_send:
- * @self: a connection
- * @stanza: the stanza to send
- *
- * Queues a stanza for sending, after those queued before it; it never
- * blocks. When [property@Xmpp.Connection:queued-bytes] has reached
- * [property@Xmpp.Connection:max-queued-bytes], the stanza is not queued
- * and this returns %FALSE: wait for
- * [signal@Xmpp.Connection::queue-drained], then send again. This bounds
- * the memory a fast sender can take. Sending on a connection that is not
- * ready is a programming error.
- *
- * Returns: %TRUE if the stanza was queued
- */
-gboolean
-xmpp_connection_send (XmppConnection *self,
-                      XmppStanza     *stanza)
-{
-  XmppConnectionPrivate *priv;
-
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), FALSE);
-  g_return_val_if_fail (stanza != NULL, FALSE);
-
-  priv = xmpp_connection_get_instance_private (self);
-  if (priv->phase != PHASE_READY)
-    return xmpp_connection_sm_hold (self, stanza);
-
-  if (priv->max_queued_bytes > 0 && priv->queued_bytes >= priv->max_queued_bytes)
-    return FALSE;
-  xmpp_connection_queue_element (self, xmpp_stanza_get_element (stanza));
-  return TRUE;
-}
-
-/**
- * xmpp_connection_get_queued_bytes:
- * @self: a connection
- *
- * Tells how many bytes wait to be written.
- *
- * Returns: the number of bytes queued
- */
-gsize
-xmpp_connection_get_queued_bytes (XmppConnection *self)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), 0);
-  return priv->queued_bytes;
-}
-
-/**
- * xmpp_connection_get_max_queued_bytes:
- * @self: a connection
- *
- * Gives the size of the send queue past which
- * [method@Xmpp.Connection.send] refuses stanzas.
- *
- * Returns: the limit in bytes, 0 for none
- */
-gsize
-xmpp_connection_get_max_queued_bytes (XmppConnection *self)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), 0);
-  return priv->max_queued_bytes;
-}
-
-/**
- * xmpp_connection_set_max_queued_bytes:
- * @self: a connection
- * @max_queued_bytes: the limit in bytes, 0 for none
- *
- * Sets [property@Xmpp.Connection:max-queued-bytes].
- */
-void
-xmpp_connection_set_max_queued_bytes (XmppConnection *self,
-                                      gsize           max_queued_bytes)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  g_return_if_fail (XMPP_IS_CONNECTION (self));
-  if (priv->max_queued_bytes == max_queued_bytes)
-    return;
-  priv->max_queued_bytes = max_queued_bytes;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MAX_QUEUED_BYTES]);
-}
-
-/**
- * xmpp_connection_get_keepalive_interval:
- * @self: a connection
- *
- * Gives how long the stream may stay silent before a whitespace
- * keepalive is sent.
- *
- * Returns: the interval in seconds, 0 for no keepalive
- */
-guint
-xmpp_connection_get_keepalive_interval (XmppConnection *self)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), 0);
-  return priv->keepalive_interval;
-}
-
-/**
- * xmpp_connection_set_keepalive_interval:
- * @self: a connection
- * @seconds: the interval in seconds, 0 for no keepalive
- *
- * Sets [property@Xmpp.Connection:keepalive-interval]; a ready connection
- * takes the new interval at once.
- */
-void
-xmpp_connection_set_keepalive_interval (XmppConnection *self,
-                                        guint           seconds)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  g_return_if_fail (XMPP_IS_CONNECTION (self));
-  if (priv->keepalive_interval == seconds)
-    return;
-  priv->keepalive_interval = seconds;
-  xmpp_connection_start_keepalive (self);
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEEPALIVE_INTERVAL]);
-}
-
-void
-xmpp_connection_set_peer_certificate (XmppConnection       *self,
-                                      GTlsCertificate      *certificate,
-                                      GTlsCertificateFlags  errors)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  if (g_set_object (&priv->peer_certificate, certificate))
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_CERTIFICATE]);
-  if (priv->peer_errors != errors)
-    {
-      priv->peer_errors = errors;
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_CERTIFICATE_ERRORS]);
-    }
-}
-
-/**
- * xmpp_connection_get_peer_certificate:
- * @self: a connection
- *
- * Gives the certificate the server presented in the last TLS handshake.
- *
- * Returns: (transfer none) (nullable): the certificate, or %NULL before
- *   any handshake
- */
-GTlsCertificate *
-xmpp_connection_get_peer_certificate (XmppConnection *self)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), NULL);
-  return priv->peer_certificate;
-}
-
-/**
- * xmpp_connection_get_peer_certificate_errors:
- * @self: a connection
- *
- * Tells what is wrong with the server's certificate, for an application
- * that asks its user whether to trust it anyway.
- *
- * Returns: the problems, or 0 if the certificate checked out
- */
-GTlsCertificateFlags
-xmpp_connection_get_peer_certificate_errors (XmppConnection *self)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), 0);
-  return priv->peer_errors;
-}
-
-/* ------------------------------------------------------------------ */
 /* Properties */
 
 /**
@@ -726,23 +464,6 @@ xmpp_connection_new (XmppJid    *jid,
   g_return_val_if_fail (jid != NULL, NULL);
 
   return g_object_new (XMPP_TYPE_CONNECTION, "jid", jid, "password", password, NULL);
-}
-
-/**
- * xmpp_connection_get_jid:
- * @self: a connection
- *
- * Gives the account's address, as given at creation.
- *
- * Returns: (transfer none): the address
- */
-XmppJid *
-xmpp_connection_get_jid (XmppConnection *self)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), NULL);
-  return priv->jid;
 }
 
 /**
@@ -771,6 +492,78 @@ xmpp_connection_set_password (XmppConnection *self,
     xmpp_connection_continue_login (self);
 }
 
+void
+xmpp_connection_set_peer_certificate (XmppConnection       *self,
+                                      GTlsCertificate      *certificate,
+                                      GTlsCertificateFlags  errors)
+{
+  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
+
+  if (g_set_object (&priv->peer_certificate, certificate))
+    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_CERTIFICATE]);
+  if (priv->peer_errors != errors)
+    {
+      priv->peer_errors = errors;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PEER_CERTIFICATE_ERRORS]);
+    }
+}
+
+/* The accessors below differ only in their types and fields: getters
+ * check @self and give the field; setters return early when nothing
+ * changed, then notify. */
+
+#define DEFINE_GETTER(Type, name, field, fallback)                                    \
+  Type                                                                                \
+  xmpp_connection_get_##name (XmppConnection *self)                                   \
+  {                                                                                   \
+    XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);        \
+    g_return_val_if_fail (XMPP_IS_CONNECTION (self), fallback);                       \
+    return priv->field;                                                               \
+  }
+
+#define DEFINE_SETTER(Type, name, PROP, changed)                                      \
+  void                                                                                \
+  xmpp_connection_set_##name (XmppConnection *self, Type value)                       \
+  {                                                                                   \
+    XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);        \
+    g_return_if_fail (XMPP_IS_CONNECTION (self));                                     \
+    if (changed)                                                                      \
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);                   \
+  }
+
+static gboolean
+set_string (char       **slot,
+            const char  *value)
+{
+  if (g_strcmp0 (*slot, value) == 0)
+    return FALSE;
+  g_free (*slot);
+  *slot = g_strdup (value);
+  return TRUE;
+}
+
+#define set_value(slot, value) (*(slot) != (value) ? (*(slot) = (value), TRUE) : FALSE)
+
+#define DEFINE_VALUE_PROPERTY(Type, name, PROP, fallback)                             \
+  DEFINE_GETTER (Type, name, name, fallback)                                          \
+  DEFINE_SETTER (Type, name, PROP, set_value (&priv->name, value))
+#define DEFINE_STRING_PROPERTY(name, PROP)                                            \
+  DEFINE_GETTER (const char *, name, name, NULL)                                      \
+  DEFINE_SETTER (const char *, name, PROP, set_string (&priv->name, value))
+#define DEFINE_OBJECT_PROPERTY(Type, name, PROP)                                      \
+  DEFINE_GETTER (Type *, name, name, NULL)                                            \
+  DEFINE_SETTER (Type *, name, PROP, g_set_object (&priv->name, value))
+
+/**
+ * xmpp_connection_get_jid:
+ * @self: a connection
+ *
+ * Gives the account's address, as given at creation.
+ *
+ * Returns: (transfer none): the address
+ */
+DEFINE_GETTER (XmppJid *, jid, jid, NULL)
+
 /**
  * xmpp_connection_get_bound_jid:
  * @self: a connection
@@ -780,14 +573,7 @@ xmpp_connection_set_password (XmppConnection *self,
  * Returns: (transfer none) (nullable): the address, or %NULL before
  *   binding
  */
-XmppJid *
-xmpp_connection_get_bound_jid (XmppConnection *self)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), NULL);
-  return priv->bound_jid;
-}
+DEFINE_GETTER (XmppJid *, bound_jid, bound_jid, NULL)
 
 /**
  * xmpp_connection_get_state:
@@ -797,14 +583,7 @@ xmpp_connection_get_bound_jid (XmppConnection *self)
  *
  * Returns: the state
  */
-XmppConnectionState
-xmpp_connection_get_state (XmppConnection *self)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), XMPP_CONNECTION_STATE_DISCONNECTED);
-  return priv->state;
-}
+DEFINE_GETTER (XmppConnectionState, state, state, XMPP_CONNECTION_STATE_DISCONNECTED)
 
 /**
  * xmpp_connection_get_used_mechanism:
@@ -815,14 +594,7 @@ xmpp_connection_get_state (XmppConnection *self)
  *
  * Returns: (nullable): the mechanism, or %NULL before a login
  */
-const char *
-xmpp_connection_get_used_mechanism (XmppConnection *self)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), NULL);
-  return priv->used_mechanism;
-}
+DEFINE_GETTER (const char *, used_mechanism, used_mechanism, NULL)
 
 /**
  * xmpp_connection_get_stream_features:
@@ -836,98 +608,117 @@ xmpp_connection_get_used_mechanism (XmppConnection *self)
  * Returns: (transfer none) (nullable): the features element, or %NULL
  *   before the server sent any
  */
-XmppElement *
-xmpp_connection_get_stream_features (XmppConnection *self)
+DEFINE_GETTER (XmppElement *, stream_features, features, NULL)
+
+/**
+ * xmpp_connection_get_peer_certificate:
+ * @self: a connection
+ *
+ * Gives the certificate the server presented in the last TLS handshake.
+ *
+ * Returns: (transfer none) (nullable): the certificate, or %NULL before
+ *   any handshake
+ */
+DEFINE_GETTER (GTlsCertificate *, peer_certificate, peer_certificate, NULL)
+
+/**
+ * xmpp_connection_get_peer_certificate_errors:
+ * @self: a connection
+ *
+ * Tells what is wrong with the server's certificate, for an application
+ * that asks its user whether to trust it anyway.
+ *
+ * Returns: the problems, or 0 if the certificate checked out
+ */
+DEFINE_GETTER (GTlsCertificateFlags, peer_certificate_errors, peer_errors, 0)
+
+/**
+ * xmpp_connection_get_resumed:
+ * @self: a connection
+ *
+ * Tells whether the current session resumed an earlier one.
+ *
+ * Returns: %TRUE if the server resumed the session
+ */
+DEFINE_GETTER (gboolean, resumed, resumed, FALSE)
+
+/**
+ * xmpp_connection_get_queued_bytes:
+ * @self: a connection
+ *
+ * Tells how many bytes wait to be written.
+ *
+ * Returns: the number of bytes queued
+ */
+DEFINE_GETTER (gsize, queued_bytes, queued_bytes, 0)
+
+/**
+ * xmpp_connection_get_max_queued_bytes:
+ * @self: a connection
+ *
+ * Gives the size of the send queue past which
+ * [method@Xmpp.Connection.send] refuses stanzas.
+ *
+ * Returns: the limit in bytes, 0 for none
+ */
+/**
+ * xmpp_connection_set_max_queued_bytes:
+ * @self: a connection
+ * @max_queued_bytes: the limit in bytes, 0 for none
+ *
+ * Sets [property@Xmpp.Connection:max-queued-bytes].
+ */
+DEFINE_VALUE_PROPERTY (gsize, max_queued_bytes, PROP_MAX_QUEUED_BYTES, 0)
+
+/**
+ * xmpp_connection_get_keepalive_interval:
+ * @self: a connection
+ *
+ * Gives how long the stream may stay silent before a whitespace
+ * keepalive is sent.
+ *
+ * Returns: the interval in seconds, 0 for no keepalive
+ */
+/**
+ * xmpp_connection_set_keepalive_interval:
+ * @self: a connection
+ * @seconds: the interval in seconds, 0 for no keepalive
+ *
+ * Sets [property@Xmpp.Connection:keepalive-interval]; a ready connection
+ * takes the new interval at once.
+ */
+DEFINE_GETTER (guint, keepalive_interval, keepalive_interval, 0)
+
+void
+xmpp_connection_set_keepalive_interval (XmppConnection *self,
+                                        guint           seconds)
 {
   XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
 
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), NULL);
-  return priv->features;
+  g_return_if_fail (XMPP_IS_CONNECTION (self));
+  if (priv->keepalive_interval == seconds)
+    return;
+  priv->keepalive_interval = seconds;
+  xmpp_connection_start_keepalive (self);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_KEEPALIVE_INTERVAL]);
 }
 
-static gboolean
-set_string (char       **slot,
-            const char  *value)
-{
-  if (g_strcmp0 (*slot, value) == 0)
-    return FALSE;
-  g_free (*slot);
-  *slot = g_strdup (value);
-  return TRUE;
-}
-
-
-#define DEFINE_STRING_PROPERTY(name, PROP)                                            \
-  const char *                                                                        \
-  xmpp_connection_get_##name (XmppConnection *self)                                   \
-  {                                                                                   \
-    XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);        \
-    g_return_val_if_fail (XMPP_IS_CONNECTION (self), NULL);                           \
-    return priv->name;                                                                \
-  }                                                                                   \
-  void                                                                                \
-  xmpp_connection_set_##name (XmppConnection *self, const char *value)                \
-  {                                                                                   \
-    XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);        \
-    g_return_if_fail (XMPP_IS_CONNECTION (self));                                     \
-    if (set_string (&priv->name, value))                                              \
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);                   \
-  }
-
-#define DEFINE_UINT_PROPERTY(name, PROP)                                              \
-  guint                                                                               \
-  xmpp_connection_get_##name (XmppConnection *self)                                   \
-  {                                                                                   \
-    XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);        \
-    g_return_val_if_fail (XMPP_IS_CONNECTION (self), 0);                              \
-    return priv->name;                                                                \
-  }                                                                                   \
-  void                                                                                \
-  xmpp_connection_set_##name (XmppConnection *self, guint value)                      \
-  {                                                                                   \
-    XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);        \
-    g_return_if_fail (XMPP_IS_CONNECTION (self));                                     \
-    if (priv->name == value)                                                          \
-      return;                                                                         \
-    priv->name = value;                                                               \
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);                     \
-  }
-
-#define DEFINE_BOOLEAN_PROPERTY(name, PROP)                                           \
-  gboolean                                                                            \
-  xmpp_connection_get_##name (XmppConnection *self)                                   \
-  {                                                                                   \
-    XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);        \
-    g_return_val_if_fail (XMPP_IS_CONNECTION (self), FALSE);                          \
-    return priv->name;                                                                \
-  }                                                                                   \
-  void                                                                                \
-  xmpp_connection_set_##name (XmppConnection *self, gboolean value)                   \
-  {                                                                                   \
-    XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);        \
-    g_return_if_fail (XMPP_IS_CONNECTION (self));                                     \
-    if (priv->name == !!value)                                                        \
-      return;                                                                         \
-    priv->name = !!value;                                                             \
-    g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);                     \
-  }
-
-#define DEFINE_OBJECT_PROPERTY(Type, name, PROP)                                      \
-  Type *                                                                              \
-  xmpp_connection_get_##name (XmppConnection *self)                                   \
-  {                                                                                   \
-    XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);        \
-    g_return_val_if_fail (XMPP_IS_CONNECTION (self), NULL);                           \
-    return priv->name;                                                                \
-  }                                                                                   \
-  void                                                                                \
-  xmpp_connection_set_##name (XmppConnection *self, Type *value)                      \
-  {                                                                                   \
-    XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);        \
-    g_return_if_fail (XMPP_IS_CONNECTION (self));                                     \
-    if (g_set_object (&priv->name, value))                                              \
-      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP]);                   \
-  }
+/**
+ * xmpp_connection_get_tls_mode:
+ * @self: a connection
+ *
+ * Tells how the connection is encrypted.
+ *
+ * Returns: the mode
+ */
+/**
+ * xmpp_connection_set_tls_mode:
+ * @self: a connection
+ * @mode: how to encrypt
+ *
+ * Sets [property@Xmpp.Connection:tls-mode].
+ */
+DEFINE_VALUE_PROPERTY (XmppTlsMode, tls_mode, PROP_TLS_MODE, XMPP_TLS_MODE_STARTTLS)
 
 /**
  * xmpp_connection_get_host:
@@ -999,7 +790,7 @@ DEFINE_STRING_PROPERTY (sasl_mechanism, PROP_SASL_MECHANISM)
  *
  * Sets [property@Xmpp.Connection:port].
  */
-DEFINE_UINT_PROPERTY (port, PROP_PORT)
+DEFINE_VALUE_PROPERTY (guint, port, PROP_PORT, 0)
 
 /**
  * xmpp_connection_get_iq_timeout:
@@ -1016,7 +807,7 @@ DEFINE_UINT_PROPERTY (port, PROP_PORT)
  *
  * Sets [property@Xmpp.Connection:iq-timeout].
  */
-DEFINE_UINT_PROPERTY (iq_timeout, PROP_IQ_TIMEOUT)
+DEFINE_VALUE_PROPERTY (guint, iq_timeout, PROP_IQ_TIMEOUT, 0)
 
 /**
  * xmpp_connection_get_connect_timeout:
@@ -1034,7 +825,7 @@ DEFINE_UINT_PROPERTY (iq_timeout, PROP_IQ_TIMEOUT)
  *
  * Sets [property@Xmpp.Connection:connect-timeout].
  */
-DEFINE_UINT_PROPERTY (connect_timeout, PROP_CONNECT_TIMEOUT)
+DEFINE_VALUE_PROPERTY (guint, connect_timeout, PROP_CONNECT_TIMEOUT, 0)
 
 /**
  * xmpp_connection_get_stream_management:
@@ -1052,7 +843,9 @@ DEFINE_UINT_PROPERTY (connect_timeout, PROP_CONNECT_TIMEOUT)
  * Sets [property@Xmpp.Connection:stream-management], for the next
  * session.
  */
-DEFINE_BOOLEAN_PROPERTY (stream_management, PROP_STREAM_MANAGEMENT)
+DEFINE_GETTER (gboolean, stream_management, stream_management, FALSE)
+DEFINE_SETTER (gboolean, stream_management, PROP_STREAM_MANAGEMENT,
+               set_value (&priv->stream_management, !!value))
 
 /**
  * xmpp_connection_get_liveness_timeout:
@@ -1069,95 +862,7 @@ DEFINE_BOOLEAN_PROPERTY (stream_management, PROP_STREAM_MANAGEMENT)
  *
  * Sets [property@Xmpp.Connection:liveness-timeout].
  */
-DEFINE_UINT_PROPERTY (liveness_timeout, PROP_LIVENESS_TIMEOUT)
-
-/**
- * xmpp_connection_get_resumed:
- * @self: a connection
- *
- * Tells whether the current session resumed an earlier one.
- *
- * Returns: %TRUE if the server resumed the session
- */
-gboolean
-xmpp_connection_get_resumed (XmppConnection *self)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), FALSE);
-  return priv->resumed;
-}
-
-/**
- * xmpp_connection_can_resume:
- * @self: a connection
- *
- * Tells whether a session lost to a network failure is kept, which the
- * next [method@Xmpp.Connection.connect_async] asks the server to resume.
- * Meanwhile [method@Xmpp.Connection.send] keeps the stanzas for it.
- *
- * Returns: %TRUE if there is a session to resume
- */
-gboolean
-xmpp_connection_can_resume (XmppConnection *self)
-{
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), FALSE);
-
-  return xmpp_connection_sm_can_resume (self);
-}
-
-/**
- * xmpp_connection_save_stream_state:
- * @self: a connection
- *
- * Writes out the stream management state of a session that can be
- * resumed: its id, the counts, the full address and the stanzas not yet
- * acknowledged, so that another process (or the same one after a
- * restart) can resume it with
- * [method@Xmpp.Connection.restore_stream_state].
- *
- * Returns: (transfer full) (nullable): the state as text, or %NULL if
- *   there is no session to resume
- */
-char *
-xmpp_connection_save_stream_state (XmppConnection *self)
-{
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), NULL);
-
-  return xmpp_connection_sm_save (self);
-}
-
-/**
- * xmpp_connection_restore_stream_state:
- * @self: a connection that is not connected
- * @state: what [method@Xmpp.Connection.save_stream_state] wrote
- * @error: return location for a #GError
- *
- * Takes a saved stream management state: the next
- * [method@Xmpp.Connection.connect_async] asks the server to resume that
- * session, and writes the stanzas it had not acknowledged.
- *
- * Returns: %TRUE if the state was taken; %FALSE with
- *   %G_IO_ERROR_INVALID_DATA (or a parse error) if it is not the state of
- *   a session of this account
- */
-gboolean
-xmpp_connection_restore_stream_state (XmppConnection  *self,
-                                      const char      *state,
-                                      GError         **error)
-{
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), FALSE);
-  g_return_val_if_fail (state != NULL, FALSE);
-  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
-
-  if (xmpp_connection_is_active (self))
-    {
-      g_set_error_literal (error, XMPP_CONNECTION_ERROR, XMPP_CONNECTION_ERROR_BUSY,
-                           _("The connection is open"));
-      return FALSE;
-    }
-  return xmpp_connection_sm_restore (self, state, error);
-}
+DEFINE_VALUE_PROPERTY (guint, liveness_timeout, PROP_LIVENESS_TIMEOUT, 0)
 
 /**
  * xmpp_connection_get_tls_database:
@@ -1210,43 +915,6 @@ DEFINE_OBJECT_PROPERTY (GTlsCertificate, pinned_certificate, PROP_PINNED_CERTIFI
  * Sets [property@Xmpp.Connection:tls-certificate].
  */
 DEFINE_OBJECT_PROPERTY (GTlsCertificate, tls_certificate, PROP_TLS_CERTIFICATE)
-
-/**
- * xmpp_connection_get_tls_mode:
- * @self: a connection
- *
- * Tells how the connection is encrypted.
- *
- * Returns: the mode
- */
-XmppTlsMode
-xmpp_connection_get_tls_mode (XmppConnection *self)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  g_return_val_if_fail (XMPP_IS_CONNECTION (self), XMPP_TLS_MODE_STARTTLS);
-  return priv->tls_mode;
-}
-
-/**
- * xmpp_connection_set_tls_mode:
- * @self: a connection
- * @mode: how to encrypt
- *
- * Sets [property@Xmpp.Connection:tls-mode].
- */
-void
-xmpp_connection_set_tls_mode (XmppConnection *self,
-                              XmppTlsMode     mode)
-{
-  XmppConnectionPrivate *priv = xmpp_connection_get_instance_private (self);
-
-  g_return_if_fail (XMPP_IS_CONNECTION (self));
-  if (priv->tls_mode == mode)
-    return;
-  priv->tls_mode = mode;
-  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_TLS_MODE]);
-}
 
 static void
 xmpp_connection_get_property (GObject    *object,
@@ -1409,8 +1077,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * against the account's domain.
    */
   properties[PROP_HOST] =
-    g_param_spec_string ("host", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_string ("host", NULL, NULL, NULL, PARAM_RW);
 
   /**
    * XmppConnection:port:
@@ -1418,8 +1085,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * The port to connect to; 0 for the default.
    */
   properties[PROP_PORT] =
-    g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, 0,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_uint ("port", NULL, NULL, 0, G_MAXUINT16, 0, PARAM_RW);
 
   /**
    * XmppConnection:tls-mode:
@@ -1428,7 +1094,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    */
   properties[PROP_TLS_MODE] =
     g_param_spec_enum ("tls-mode", NULL, NULL, XMPP_TYPE_TLS_MODE, XMPP_TLS_MODE_STARTTLS,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                       PARAM_RW);
 
   /**
    * XmppConnection:tls-database:
@@ -1437,8 +1103,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * system's.
    */
   properties[PROP_TLS_DATABASE] =
-    g_param_spec_object ("tls-database", NULL, NULL, G_TYPE_TLS_DATABASE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_object ("tls-database", NULL, NULL, G_TYPE_TLS_DATABASE, PARAM_RW);
 
   /**
    * XmppConnection:pinned-certificate:
@@ -1447,8 +1112,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * issued it.
    */
   properties[PROP_PINNED_CERTIFICATE] =
-    g_param_spec_object ("pinned-certificate", NULL, NULL, G_TYPE_TLS_CERTIFICATE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_object ("pinned-certificate", NULL, NULL, G_TYPE_TLS_CERTIFICATE, PARAM_RW);
 
   /**
    * XmppConnection:tls-certificate:
@@ -1458,8 +1122,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * connection logs in with the certificate, and needs no password.
    */
   properties[PROP_TLS_CERTIFICATE] =
-    g_param_spec_object ("tls-certificate", NULL, NULL, G_TYPE_TLS_CERTIFICATE,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_object ("tls-certificate", NULL, NULL, G_TYPE_TLS_CERTIFICATE, PARAM_RW);
 
   /**
    * XmppConnection:resource:
@@ -1467,8 +1130,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * The resource to request when binding; %NULL lets the server choose.
    */
   properties[PROP_RESOURCE] =
-    g_param_spec_string ("resource", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_string ("resource", NULL, NULL, NULL, PARAM_RW);
 
   /**
    * XmppConnection:sasl-mechanism:
@@ -1477,8 +1139,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * know.
    */
   properties[PROP_SASL_MECHANISM] =
-    g_param_spec_string ("sasl-mechanism", NULL, NULL, NULL,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_string ("sasl-mechanism", NULL, NULL, NULL, PARAM_RW);
 
   /**
    * XmppConnection:iq-timeout:
@@ -1487,7 +1148,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    */
   properties[PROP_IQ_TIMEOUT] =
     g_param_spec_uint ("iq-timeout", NULL, NULL, 0, G_MAXUINT, XMPP_CONNECTION_DEFAULT_IQ_TIMEOUT,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                       PARAM_RW);
 
   /**
    * XmppConnection:connect-timeout:
@@ -1496,7 +1157,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    */
   properties[PROP_CONNECT_TIMEOUT] =
     g_param_spec_uint ("connect-timeout", NULL, NULL, 0, G_MAXUINT, DEFAULT_CONNECT_TIMEOUT,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                       PARAM_RW);
 
   /**
    * XmppConnection:state:
@@ -1505,8 +1166,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    */
   properties[PROP_STATE] =
     g_param_spec_enum ("state", NULL, NULL, XMPP_TYPE_CONNECTION_STATE,
-                       XMPP_CONNECTION_STATE_DISCONNECTED,
-                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                       XMPP_CONNECTION_STATE_DISCONNECTED, PARAM_RO);
 
   /**
    * XmppConnection:bound-jid:
@@ -1514,8 +1174,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * The full address the server bound for this session.
    */
   properties[PROP_BOUND_JID] =
-    g_param_spec_boxed ("bound-jid", NULL, NULL, XMPP_TYPE_JID,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_boxed ("bound-jid", NULL, NULL, XMPP_TYPE_JID, PARAM_RO);
 
   /**
    * XmppConnection:queued-bytes:
@@ -1525,8 +1184,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * reaches 0.
    */
   properties[PROP_QUEUED_BYTES] =
-    g_param_spec_uint64 ("queued-bytes", NULL, NULL, 0, G_MAXUINT64, 0,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_uint64 ("queued-bytes", NULL, NULL, 0, G_MAXUINT64, 0, PARAM_RO);
 
   /**
    * XmppConnection:max-queued-bytes:
@@ -1536,8 +1194,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    */
   properties[PROP_MAX_QUEUED_BYTES] =
     g_param_spec_uint64 ("max-queued-bytes", NULL, NULL, 0, G_MAXUINT64,
-                         XMPP_CONNECTION_DEFAULT_MAX_QUEUED_BYTES,
-                         G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                         XMPP_CONNECTION_DEFAULT_MAX_QUEUED_BYTES, PARAM_RW);
 
   /**
    * XmppConnection:keepalive-interval:
@@ -1547,8 +1204,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    */
   properties[PROP_KEEPALIVE_INTERVAL] =
     g_param_spec_uint ("keepalive-interval", NULL, NULL, 0, G_MAXUINT,
-                       XMPP_CONNECTION_DEFAULT_KEEPALIVE_INTERVAL,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                       XMPP_CONNECTION_DEFAULT_KEEPALIVE_INTERVAL, PARAM_RW);
 
   /**
    * XmppConnection:peer-certificate:
@@ -1562,8 +1218,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * [property@Xmpp.Connection:pinned-certificate] and connects again.
    */
   properties[PROP_PEER_CERTIFICATE] =
-    g_param_spec_object ("peer-certificate", NULL, NULL, G_TYPE_TLS_CERTIFICATE,
-                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_object ("peer-certificate", NULL, NULL, G_TYPE_TLS_CERTIFICATE, PARAM_RO);
 
   /**
    * XmppConnection:peer-certificate-errors:
@@ -1573,7 +1228,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    */
   properties[PROP_PEER_CERTIFICATE_ERRORS] =
     g_param_spec_flags ("peer-certificate-errors", NULL, NULL, G_TYPE_TLS_CERTIFICATE_FLAGS, 0,
-                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                        PARAM_RO);
 
   /**
    * XmppConnection:stream-management:
@@ -1583,8 +1238,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * a network failure, without losing or repeating stanzas.
    */
   properties[PROP_STREAM_MANAGEMENT] =
-    g_param_spec_boolean ("stream-management", NULL, NULL, TRUE,
-                          G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_boolean ("stream-management", NULL, NULL, TRUE, PARAM_RW);
 
   /**
    * XmppConnection:liveness-timeout:
@@ -1598,7 +1252,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    */
   properties[PROP_LIVENESS_TIMEOUT] =
     g_param_spec_uint ("liveness-timeout", NULL, NULL, 0, G_MAXUINT, XMPP_CONNECTION_DEFAULT_LIVENESS_TIMEOUT,
-                       G_PARAM_READWRITE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+                       PARAM_RW);
 
   /**
    * XmppConnection:resumed:
@@ -1608,8 +1262,7 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    * again.
    */
   properties[PROP_RESUMED] =
-    g_param_spec_boolean ("resumed", NULL, NULL, FALSE,
-                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+    g_param_spec_boolean ("resumed", NULL, NULL, FALSE, PARAM_RO);
 
   g_object_class_install_properties (object_class, N_PROPS, properties);
 
@@ -1731,6 +1384,23 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
                   0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 
   /**
+   * XmppConnection::stanza-unacknowledged:
+   * @self: the connection
+   * @stanza: a stanza the server may not have received
+   *
+   * Emitted, in sending order, for each stanza sent under stream
+   * management that the server never acknowledged, when the session it
+   * belonged to is lost for good: the server refused to resume it, turned
+   * stream management off with `<failed/>`, or the stream ended in a way
+   * that cannot be resumed (then before [signal@Xmpp.Connection::closed],
+   * with the connection already disconnected). The application decides
+   * whether to send them again.
+   */
+  signals[SIGNAL_STANZA_UNACKNOWLEDGED] =
+    g_signal_new ("stanza-unacknowledged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, XMPP_TYPE_STANZA);
+
+  /**
    * XmppConnection::password-needed:
    * @self: the connection
    *
@@ -1745,21 +1415,6 @@ xmpp_connection_class_init (XmppConnectionClass *klass)
    *
    * Returns: %TRUE if the handler will set the password
    */
-  /**
-   * XmppConnection::stanza-unacknowledged:
-   * @self: the connection
-   * @stanza: a stanza the server may not have received
-   *
-   * Emitted, in sending order, for each stanza sent under stream
-   * management that the server never acknowledged, when the session it
-   * belonged to is lost for good: the server refused to resume it, or the
-   * stream ended in a way that cannot be resumed. The application decides
-   * whether to send them again.
-   */
-  signals[SIGNAL_STANZA_UNACKNOWLEDGED] =
-    g_signal_new ("stanza-unacknowledged", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
-                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, XMPP_TYPE_STANZA);
-
   signals[SIGNAL_PASSWORD_NEEDED] =
     g_signal_new ("password-needed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                   G_STRUCT_OFFSET (XmppConnectionClass, password_needed),
