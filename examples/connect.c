@@ -9,7 +9,6 @@
  *
  * SPDX-License-Identifier: LGPL-2.1-or-later
  */
-#include <stdlib.h>
 #include <xmpp-glib/xmpp-glib.h>
 
 #define NS_DISCO_INFO "http://jabber.org/protocol/disco#info"
@@ -110,8 +109,9 @@ main (int    argc,
   g_autoptr(GOptionContext) options = g_option_context_new ("JID");
   g_autoptr(GError) error = NULL;
   g_autoptr(XmppJid) jid = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
   g_autoptr(XmppConnection) connection = NULL;
-  Demo demo = { NULL, 0 };
+  Demo demo = { 0 };
 
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error) || argc != 2)
@@ -120,7 +120,9 @@ main (int    argc,
       return 2;
     }
   jid = xmpp_jid_new (argv[1], &error);
-  if (jid == NULL)
+  if (error == NULL && ca_file != NULL)
+    database = g_tls_file_database_new (ca_file, &error);
+  if (error != NULL)
     {
       g_printerr ("%s\n", error->message);
       return 2;
@@ -129,17 +131,7 @@ main (int    argc,
   connection = xmpp_connection_new (jid, g_getenv ("XMPP_PASSWORD"));
   xmpp_connection_set_host (connection, host);
   xmpp_connection_set_port (connection, port);
-  if (ca_file != NULL)
-    {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca_file, &error);
-
-      if (database == NULL)
-        {
-          g_printerr ("%s\n", error->message);
-          return 2;
-        }
-      xmpp_connection_set_tls_database (connection, database);
-    }
+  xmpp_connection_set_tls_database (connection, database);
 
   demo.loop = g_main_loop_new (NULL, FALSE);
   xmpp_connection_connect_async (connection, NULL, on_connected, &demo);

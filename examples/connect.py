@@ -33,17 +33,21 @@ def main():
         connection.set_tls_database(Gio.TlsFileDatabase.new(args.ca_file))
 
     loop = GLib.MainLoop()
-    status = [0]
+    status = 0
 
     def on_closed(conn, result):
-        conn.close_finish(result)
+        try:
+            conn.close_finish(result)
+        except GLib.Error:
+            pass  # closed all the same
         loop.quit()
 
     def on_disco_info(conn, result):
+        nonlocal status
         try:
             reply = conn.send_iq_finish(result)
             query = reply.get_element().get_child('query', NS_DISCO_INFO)
-            for child in query.get_children(None, NS_DISCO_INFO):
+            for child in query.get_children(None, NS_DISCO_INFO) if query else []:
                 if child.get_name() == 'identity':
                     print(f"identity: {child.get_attribute('category')}/{child.get_attribute('type')}"
                           f" {child.get_attribute('name') or ''}")
@@ -51,15 +55,16 @@ def main():
                     print(f"feature: {child.get_attribute('var')}")
         except GLib.Error as e:
             print(f'disco#info failed: {e.message}', file=sys.stderr)
-            status[0] = 1
+            status = 1
         conn.close_async(None, on_closed)
 
     def on_connected(conn, result):
+        nonlocal status
         try:
             conn.connect_finish(result)
         except GLib.Error as e:
             print(f'Login failed: {e.message}', file=sys.stderr)
-            status[0] = 1
+            status = 1
             loop.quit()
             return
         print(f'bound as {conn.get_bound_jid().to_string()} (SASL {conn.get_used_mechanism()})')
@@ -70,8 +75,12 @@ def main():
 
     connection.connect_async(None, on_connected)
     loop.run()
-    return status[0]
+    return status
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except GLib.Error as e:  # a bad JID or CA file
+        print(e.message, file=sys.stderr)
+        sys.exit(2)

@@ -19,7 +19,6 @@
 typedef struct
 {
   GMainLoop *loop;
-  gboolean connected;
   int status;
 } Demo;
 
@@ -57,8 +56,8 @@ on_session_ready (XmppImConnection *connection,
   xmpp_connection_close_async (XMPP_CONNECTION (connection), NULL, on_closed, user_data);
 }
 
-/* A connection that drops before the session is ready ends the program
- * too. A graceful close (no error) is handled by on_closed(). */
+/* The server ended the stream, or the network failed. A graceful close
+ * (no error) is handled by on_closed(). */
 static void
 on_connection_closed (XmppConnection *connection,
                       const GError   *error,
@@ -66,7 +65,7 @@ on_connection_closed (XmppConnection *connection,
 {
   Demo *demo = user_data;
 
-  if (error == NULL || !demo->connected)
+  if (error == NULL)
     return;
   g_printerr ("Connection lost: %s\n", error->message);
   demo->status = 1;
@@ -88,8 +87,9 @@ on_connected (GObject      *source,
       g_main_loop_quit (demo->loop);
       return;
     }
-  /* Nothing to do until ::session-ready. */
-  demo->connected = TRUE;
+  /* Logged in; the rest starts at ::session-ready. From now on, a
+   * connection that drops ends the program. */
+  g_signal_connect (source, "closed", G_CALLBACK (on_connection_closed), demo);
 }
 
 int
@@ -108,8 +108,9 @@ main (int    argc,
   g_autoptr(GOptionContext) options = g_option_context_new ("JID");
   g_autoptr(GError) error = NULL;
   g_autoptr(XmppJid) jid = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
   g_autoptr(XmppImConnection) connection = NULL;
-  Demo demo = { NULL, FALSE, 0 };
+  Demo demo = { 0 };
 
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error) || argc != 2)
@@ -118,7 +119,9 @@ main (int    argc,
       return 2;
     }
   jid = xmpp_jid_new (argv[1], &error);
-  if (jid == NULL)
+  if (error == NULL && ca_file != NULL)
+    database = g_tls_file_database_new (ca_file, &error);
+  if (error != NULL)
     {
       g_printerr ("%s\n", error->message);
       return 2;
@@ -127,24 +130,13 @@ main (int    argc,
   connection = xmpp_im_connection_new (jid, g_getenv ("XMPP_PASSWORD"));
   xmpp_connection_set_host (XMPP_CONNECTION (connection), host);
   xmpp_connection_set_port (XMPP_CONNECTION (connection), port);
-  if (ca_file != NULL)
-    {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca_file, &error);
-
-      if (database == NULL)
-        {
-          g_printerr ("%s\n", error->message);
-          return 2;
-        }
-      xmpp_connection_set_tls_database (XMPP_CONNECTION (connection), database);
-    }
+  xmpp_connection_set_tls_database (XMPP_CONNECTION (connection), database);
   /* No presence: the account's contacts do not see this program online,
    * and the server sends it neither their presence nor stored messages. */
   xmpp_im_connection_set_presence (connection, NULL);
 
   demo.loop = g_main_loop_new (NULL, FALSE);
   g_signal_connect (connection, "session-ready", G_CALLBACK (on_session_ready), &demo);
-  g_signal_connect (connection, "closed", G_CALLBACK (on_connection_closed), &demo);
   xmpp_connection_connect_async (XMPP_CONNECTION (connection), NULL, on_connected, &demo);
   g_main_loop_run (demo.loop);
   g_main_loop_unref (demo.loop);

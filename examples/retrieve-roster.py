@@ -42,13 +42,13 @@ def main():
     connection.set_presence(None)
 
     loop = GLib.MainLoop()
-    state = {'connected': False, 'status': 0}
+    status = 0
 
     def on_closed(conn, result):
         try:
             conn.close_finish(result)
         except GLib.Error:
-            pass  # closed all the same; ::closed said why
+            pass  # closed all the same
         loop.quit()
 
     # The roster is fetched and the session started: print it and leave.
@@ -60,32 +60,38 @@ def main():
                              ','.join(contact.get_groups())]))
         conn.close_async(None, on_closed)
 
-    # A connection that drops before the session is ready ends the program
-    # too. A graceful close (no error) is handled by on_closed().
+    # The server ended the stream, or the network failed. A graceful close
+    # (no error) is handled by on_closed().
     def on_connection_closed(conn, error):
-        if error is None or not state['connected']:
+        nonlocal status
+        if error is None:
             return
         print(f'Connection lost: {error.message}', file=sys.stderr)
-        state['status'] = 1
+        status = 1
         loop.quit()
 
     def on_connected(conn, result):
+        nonlocal status
         try:
             conn.connect_finish(result)
         except GLib.Error as e:
             print(f'Login failed: {e.message}', file=sys.stderr)
-            state['status'] = 1
+            status = 1
             loop.quit()
             return
-        # Nothing to do until ::session-ready.
-        state['connected'] = True
+        # Logged in; the rest starts at ::session-ready. From now on, a
+        # connection that drops ends the program.
+        conn.connect('closed', on_connection_closed)
 
     connection.connect('session-ready', on_session_ready)
-    connection.connect('closed', on_connection_closed)
     connection.connect_async(None, on_connected)
     loop.run()
-    return state['status']
+    return status
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except GLib.Error as e:  # a bad JID or CA file
+        print(e.message, file=sys.stderr)
+        sys.exit(2)

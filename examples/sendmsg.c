@@ -20,7 +20,6 @@ typedef struct
   GMainLoop *loop;
   XmppJid *to;
   const char *body;
-  gboolean connected;
   int status;
 } Demo;
 
@@ -54,19 +53,19 @@ on_session_ready (XmppImConnection *connection,
   Demo *demo = user_data;
   g_autoptr(XmppMessage) message = xmpp_message_new (XMPP_MESSAGE_TYPE_CHAT, demo->to, demo->body);
 
-  /* Sending only queues the message; ::queue-drained tells when it left. */
-  g_signal_connect (connection, "queue-drained", G_CALLBACK (on_queue_drained), demo);
   if (!xmpp_im_connection_send_message (connection, message))
     {
       g_printerr ("The message is too large to send\n");
       demo->status = 1;
-      g_signal_handlers_disconnect_by_func (connection, on_queue_drained, user_data);
       xmpp_connection_close_async (XMPP_CONNECTION (connection), NULL, on_closed, demo);
+      return;
     }
+  /* Sending only queues the message; ::queue-drained tells when it left. */
+  g_signal_connect (connection, "queue-drained", G_CALLBACK (on_queue_drained), demo);
 }
 
-/* A connection that drops before the message is sent ends the program
- * too. A graceful close (no error) is handled by on_closed(). */
+/* The server ended the stream, or the network failed. A graceful close
+ * (no error) is handled by on_closed(). */
 static void
 on_connection_closed (XmppConnection *connection,
                       const GError   *error,
@@ -74,7 +73,7 @@ on_connection_closed (XmppConnection *connection,
 {
   Demo *demo = user_data;
 
-  if (error == NULL || !demo->connected)
+  if (error == NULL)
     return;
   g_printerr ("Connection lost: %s\n", error->message);
   demo->status = 1;
@@ -96,8 +95,9 @@ on_connected (GObject      *source,
       g_main_loop_quit (demo->loop);
       return;
     }
-  /* Nothing to do until ::session-ready. */
-  demo->connected = TRUE;
+  /* Logged in; the rest starts at ::session-ready. From now on, a
+   * connection that drops ends the program. */
+  g_signal_connect (source, "closed", G_CALLBACK (on_connection_closed), demo);
 }
 
 int
@@ -117,10 +117,11 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(XmppJid) jid = NULL;
   g_autoptr(XmppJid) to = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
   g_autoptr(GIOChannel) input = NULL;
   g_autofree char *body = NULL;
   g_autoptr(XmppImConnection) connection = NULL;
-  Demo demo = { NULL, NULL, NULL, FALSE, 0 };
+  Demo demo = { 0 };
 
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error) || argc != 3)
@@ -129,9 +130,11 @@ main (int    argc,
       return 2;
     }
   jid = xmpp_jid_new (argv[1], &error);
-  if (jid != NULL)
+  if (error == NULL)
     to = xmpp_jid_new (argv[2], &error);
-  if (to == NULL)
+  if (error == NULL && ca_file != NULL)
+    database = g_tls_file_database_new (ca_file, &error);
+  if (error != NULL)
     {
       g_printerr ("%s\n", error->message);
       return 2;
@@ -153,17 +156,7 @@ main (int    argc,
   connection = xmpp_im_connection_new (jid, g_getenv ("XMPP_PASSWORD"));
   xmpp_connection_set_host (XMPP_CONNECTION (connection), host);
   xmpp_connection_set_port (XMPP_CONNECTION (connection), port);
-  if (ca_file != NULL)
-    {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca_file, &error);
-
-      if (database == NULL)
-        {
-          g_printerr ("%s\n", error->message);
-          return 2;
-        }
-      xmpp_connection_set_tls_database (XMPP_CONNECTION (connection), database);
-    }
+  xmpp_connection_set_tls_database (XMPP_CONNECTION (connection), database);
   /* No presence: the program only sends, so it does not show itself
    * online, and the server sends it no messages meant for the user. */
   xmpp_im_connection_set_presence (connection, NULL);
@@ -172,7 +165,6 @@ main (int    argc,
   demo.to = to;
   demo.body = body;
   g_signal_connect (connection, "session-ready", G_CALLBACK (on_session_ready), &demo);
-  g_signal_connect (connection, "closed", G_CALLBACK (on_connection_closed), &demo);
   xmpp_connection_connect_async (XMPP_CONNECTION (connection), NULL, on_connected, &demo);
   g_main_loop_run (demo.loop);
   g_main_loop_unref (demo.loop);

@@ -27,35 +27,36 @@ typedef struct
   GPtrArray *lines;
   int max_replies;
   int replies;
-  gboolean connected;
   gboolean stopping;
   int status;
-} Bot;
+} Demo;
 
 static void
 on_closed (GObject      *source,
            GAsyncResult *result,
            gpointer      user_data)
 {
-  Bot *bot = user_data;
+  Demo *demo = user_data;
 
   xmpp_connection_close_finish (XMPP_CONNECTION (source), result, NULL);
-  g_main_loop_quit (bot->loop);
+  g_main_loop_quit (demo->loop);
 }
 
 /* Closes the stream gracefully: what is queued, the last reply
  * included, is written before the closing tag. While logging in, there
  * is nothing to close. */
 static void
-stop_bot (Bot *bot)
+stop_bot (Demo *demo)
 {
-  if (bot->stopping)
+  XmppConnection *connection = XMPP_CONNECTION (demo->connection);
+
+  if (demo->stopping)
     return;
-  bot->stopping = TRUE;
-  if (bot->connected)
-    xmpp_connection_close_async (XMPP_CONNECTION (bot->connection), NULL, on_closed, bot);
+  demo->stopping = TRUE;
+  if (xmpp_connection_get_state (connection) == XMPP_CONNECTION_STATE_READY)
+    xmpp_connection_close_async (connection, NULL, on_closed, demo);
   else
-    g_main_loop_quit (bot->loop);
+    g_main_loop_quit (demo->loop);
 }
 
 static gboolean
@@ -71,7 +72,7 @@ on_message_received (XmppImConnection *connection,
                      XmppMessage      *message,
                      gpointer          user_data)
 {
-  Bot *bot = user_data;
+  Demo *demo = user_data;
   XmppMessageType type = xmpp_message_get_message_type (message);
   const char *line;
   g_autoptr(XmppMessage) reply = NULL;
@@ -82,10 +83,10 @@ on_message_received (XmppImConnection *connection,
   if ((type != XMPP_MESSAGE_TYPE_CHAT && type != XMPP_MESSAGE_TYPE_NORMAL) ||
       xmpp_message_get_body (message, NULL) == NULL ||
       xmpp_message_get_from (message) == NULL ||
-      bot->stopping)
+      demo->stopping)
     return;
 
-  line = g_ptr_array_index (bot->lines, g_random_int_range (0, bot->lines->len));
+  line = g_ptr_array_index (demo->lines, g_random_int_range (0, demo->lines->len));
   reply = xmpp_message_make_reply (message, line);
   if (!xmpp_im_connection_send_message (connection, reply))
     {
@@ -95,8 +96,8 @@ on_message_received (XmppImConnection *connection,
     }
   g_print ("Replied to %s: %s\n", xmpp_jid_to_string (xmpp_message_get_from (message)), line);
 
-  if (bot->max_replies > 0 && ++bot->replies >= bot->max_replies)
-    stop_bot (bot);
+  if (demo->max_replies > 0 && ++demo->replies >= demo->max_replies)
+    stop_bot (demo);
 }
 
 static void
@@ -128,20 +129,20 @@ on_session_ready (XmppImConnection *connection,
   g_print ("Talking as %s\n", xmpp_jid_to_string (bound));
 }
 
-/* The server may end the stream, or the network fail: the bot stops. A
- * graceful close (no error) is handled by on_closed(). */
+/* The server ended the stream, or the network failed. A graceful close
+ * (no error) is handled by on_closed(). */
 static void
 on_connection_closed (XmppConnection *connection,
                       const GError   *error,
                       gpointer        user_data)
 {
-  Bot *bot = user_data;
+  Demo *demo = user_data;
 
-  if (error == NULL || !bot->connected)
+  if (error == NULL)
     return;
   g_printerr ("Connection lost: %s\n", error->message);
-  bot->status = 1;
-  g_main_loop_quit (bot->loop);
+  demo->status = 1;
+  g_main_loop_quit (demo->loop);
 }
 
 static void
@@ -149,22 +150,23 @@ on_connected (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  Bot *bot = user_data;
+  Demo *demo = user_data;
   g_autoptr(GError) error = NULL;
 
   if (!xmpp_connection_connect_finish (XMPP_CONNECTION (source), result, &error))
     {
       g_printerr ("Login failed: %s\n", error->message);
-      bot->status = 1;
-      g_main_loop_quit (bot->loop);
+      demo->status = 1;
+      g_main_loop_quit (demo->loop);
       return;
     }
-  /* The bot starts answering at ::session-ready. */
-  bot->connected = TRUE;
+  /* Logged in; the rest starts at ::session-ready. From now on, a
+   * connection that drops ends the program. */
+  g_signal_connect (source, "closed", G_CALLBACK (on_connection_closed), demo);
 }
 
 /* Gives the non-empty lines of a file, without their surrounding white
- * space. */
+ * space. The file must be UTF-8, as XMPP requires. */
 static GPtrArray *
 load_lines (const char  *path,
             GError     **error)
@@ -175,6 +177,11 @@ load_lines (const char  *path,
 
   if (!g_file_get_contents (path, &text, NULL, error))
     return NULL;
+  if (!g_utf8_validate (text, -1, NULL))
+    {
+      g_set_error (error, G_CONVERT_ERROR, G_CONVERT_ERROR_ILLEGAL_SEQUENCE, "%s is not UTF-8", path);
+      return NULL;
+    }
   result = g_ptr_array_new_with_free_func (g_free);
   lines = g_strsplit (text, "\n", -1);
   for (guint i = 0; lines[i] != NULL; i++)
@@ -204,9 +211,10 @@ main (int    argc,
   g_autoptr(GError) error = NULL;
   g_autoptr(XmppJid) jid = NULL;
   g_autoptr(GPtrArray) lines = NULL;
+  g_autoptr(GTlsDatabase) database = NULL;
   g_autoptr(XmppImConnection) connection = NULL;
   g_autoptr(XmppPresence) presence = NULL;
-  Bot bot = { 0 };
+  Demo demo = { 0 };
 
   g_option_context_add_main_entries (options, entries, NULL);
   if (!g_option_context_parse (options, &argc, &argv, &error) || argc != 3)
@@ -215,13 +223,11 @@ main (int    argc,
       return 2;
     }
   jid = xmpp_jid_new (argv[1], &error);
-  if (jid == NULL)
-    {
-      g_printerr ("%s\n", error->message);
-      return 2;
-    }
-  lines = load_lines (argv[2], &error);
-  if (lines == NULL)
+  if (error == NULL)
+    lines = load_lines (argv[2], &error);
+  if (error == NULL && ca_file != NULL)
+    database = g_tls_file_database_new (ca_file, &error);
+  if (error != NULL)
     {
       g_printerr ("%s\n", error->message);
       return 2;
@@ -235,17 +241,7 @@ main (int    argc,
   connection = xmpp_im_connection_new (jid, g_getenv ("XMPP_PASSWORD"));
   xmpp_connection_set_host (XMPP_CONNECTION (connection), host);
   xmpp_connection_set_port (XMPP_CONNECTION (connection), port);
-  if (ca_file != NULL)
-    {
-      g_autoptr(GTlsDatabase) database = g_tls_file_database_new (ca_file, &error);
-
-      if (database == NULL)
-        {
-          g_printerr ("%s\n", error->message);
-          return 2;
-        }
-      xmpp_connection_set_tls_database (XMPP_CONNECTION (connection), database);
-    }
+  xmpp_connection_set_tls_database (XMPP_CONNECTION (connection), database);
   /* Online, so that messages sent to the bare JID reach the bot. */
   presence = xmpp_presence_new (XMPP_PRESENCE_TYPE_AVAILABLE);
   xmpp_presence_set_status (presence, NULL, "I'm a talking bot.");
@@ -254,18 +250,17 @@ main (int    argc,
   /* What the bot says shows at once, also in a log file or a pipe. */
   setvbuf (stdout, NULL, _IOLBF, 0);
 
-  bot.loop = g_main_loop_new (NULL, FALSE);
-  bot.connection = connection;
-  bot.lines = lines;
-  bot.max_replies = max_replies;
-  g_signal_connect (connection, "session-ready", G_CALLBACK (on_session_ready), &bot);
-  g_signal_connect (connection, "message-received", G_CALLBACK (on_message_received), &bot);
-  g_signal_connect (connection, "subscribe-received", G_CALLBACK (on_subscribe_received), &bot);
-  g_signal_connect (connection, "closed", G_CALLBACK (on_connection_closed), &bot);
-  g_unix_signal_add (SIGINT, on_signal, &bot);
-  g_unix_signal_add (SIGTERM, on_signal, &bot);
-  xmpp_connection_connect_async (XMPP_CONNECTION (connection), NULL, on_connected, &bot);
-  g_main_loop_run (bot.loop);
-  g_main_loop_unref (bot.loop);
-  return bot.status;
+  demo.loop = g_main_loop_new (NULL, FALSE);
+  demo.connection = connection;
+  demo.lines = lines;
+  demo.max_replies = max_replies;
+  g_signal_connect (connection, "session-ready", G_CALLBACK (on_session_ready), &demo);
+  g_signal_connect (connection, "message-received", G_CALLBACK (on_message_received), &demo);
+  g_signal_connect (connection, "subscribe-received", G_CALLBACK (on_subscribe_received), &demo);
+  g_unix_signal_add (SIGINT, on_signal, &demo);
+  g_unix_signal_add (SIGTERM, on_signal, &demo);
+  xmpp_connection_connect_async (XMPP_CONNECTION (connection), NULL, on_connected, &demo);
+  g_main_loop_run (demo.loop);
+  g_main_loop_unref (demo.loop);
+  return demo.status;
 }

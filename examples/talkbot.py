@@ -59,41 +59,48 @@ def main():
     presence.set_status(None, "I'm a talking bot.")
     connection.set_presence(presence)
 
+    # What the bot says shows at once, also in a log file or a pipe.
+    sys.stdout.reconfigure(line_buffering=True)
+
     loop = GLib.MainLoop()
-    state = {'connected': False, 'stopping': False, 'replies': 0, 'status': 0}
+    status = 0
+    replies = 0
+    stopping = False
 
     def on_closed(conn, result):
         try:
             conn.close_finish(result)
         except GLib.Error:
-            pass  # closed all the same; ::closed said why
+            pass  # closed all the same
         loop.quit()
 
     # Closes the stream gracefully: what is queued, the last reply
     # included, is written before the closing tag. While logging in, there
     # is nothing to close.
     def stop_bot():
-        if state['stopping']:
+        nonlocal stopping
+        if stopping:
             return
-        state['stopping'] = True
-        if state['connected']:
+        stopping = True
+        if connection.get_state() == Xmpp.ConnectionState.READY:
             connection.close_async(None, on_closed)
         else:
             loop.quit()
 
     def on_signal():
-        print('Interrupted, closing', flush=True)
+        print('Interrupted, closing')
         stop_bot()
         return GLib.SOURCE_CONTINUE
 
     def on_message_received(conn, message):
+        nonlocal replies
         # Chat state notifications have no body; group chat and headlines
         # are not for the bot; a message without a sender comes from the
         # account itself.
         if (message.get_message_type() not in (Xmpp.MessageType.CHAT, Xmpp.MessageType.NORMAL)
                 or message.get_body(None) is None
                 or message.get_from() is None
-                or state['stopping']):
+                or stopping):
             return
 
         line = random.choice(lines)
@@ -101,18 +108,18 @@ def main():
             print(f'Cannot answer {message.get_from().to_string()}: the send queue is full',
                   file=sys.stderr)
             return
-        print(f'Replied to {message.get_from().to_string()}: {line}', flush=True)
+        print(f'Replied to {message.get_from().to_string()}: {line}')
 
-        state['replies'] += 1
-        if args.max_replies > 0 and state['replies'] >= args.max_replies:
+        replies += 1
+        if args.max_replies > 0 and replies >= args.max_replies:
             stop_bot()
 
-    def on_subscribe_received(conn, jid, status):
+    def on_subscribe_received(conn, jid, _status):
         contact = conn.get_roster().lookup(jid)
         subscription = contact.get_subscription() if contact else Xmpp.Subscription.NONE
 
         conn.approve_subscription(jid)
-        print(f'Approved the subscription of {jid.to_string()}', flush=True)
+        print(f'Approved the subscription of {jid.to_string()}')
 
         # Subscribe back, unless the bot already sees the contact's
         # presence or has asked for it.
@@ -121,38 +128,44 @@ def main():
             conn.subscribe(jid, None)
 
     def on_session_ready(conn):
-        print(f'Talking as {conn.get_bound_jid().to_string()}', flush=True)
+        print(f'Talking as {conn.get_bound_jid().to_string()}')
 
-    # The server may end the stream, or the network fail: the bot stops. A
-    # graceful close (no error) is handled by on_closed().
+    # The server ended the stream, or the network failed. A graceful close
+    # (no error) is handled by on_closed().
     def on_connection_closed(conn, error):
-        if error is None or not state['connected']:
+        nonlocal status
+        if error is None:
             return
         print(f'Connection lost: {error.message}', file=sys.stderr)
-        state['status'] = 1
+        status = 1
         loop.quit()
 
     def on_connected(conn, result):
+        nonlocal status
         try:
             conn.connect_finish(result)
         except GLib.Error as e:
             print(f'Login failed: {e.message}', file=sys.stderr)
-            state['status'] = 1
+            status = 1
             loop.quit()
             return
-        # The bot starts answering at ::session-ready.
-        state['connected'] = True
+        # Logged in; the rest starts at ::session-ready. From now on, a
+        # connection that drops ends the program.
+        conn.connect('closed', on_connection_closed)
 
     connection.connect('session-ready', on_session_ready)
     connection.connect('message-received', on_message_received)
     connection.connect('subscribe-received', on_subscribe_received)
-    connection.connect('closed', on_connection_closed)
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGINT, on_signal)
     GLib.unix_signal_add(GLib.PRIORITY_DEFAULT, signal.SIGTERM, on_signal)
     connection.connect_async(None, on_connected)
     loop.run()
-    return state['status']
+    return status
 
 
 if __name__ == '__main__':
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except GLib.Error as e:  # a bad JID or CA file
+        print(e.message, file=sys.stderr)
+        sys.exit(2)

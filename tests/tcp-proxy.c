@@ -191,31 +191,20 @@ pair_kick (Pair *pair)
 }
 
 static void
-kick_all (TcpProxy *self)
+pair_reset (Pair *pair)
 {
-  GList *l = self->pairs.head;
-
-  while (l != NULL)
-    {
-      Pair *pair = l->data;
-
-      l = l->next;
-      pair_kick (pair);
-    }
+  pair_close (pair, TRUE);
 }
 
+/* Calls @func on every pair; @func may free the pair it is given. */
 static void
-close_all (TcpProxy *self,
-           gboolean  abort)
+foreach_pair (TcpProxy *self,
+              void    (*func) (Pair *pair))
 {
-  GList *l = self->pairs.head;
-
-  while (l != NULL)
+  for (GList *l = self->pairs.head, *next; l != NULL; l = next)
     {
-      Pair *pair = l->data;
-
-      l = l->next;
-      pair_close (pair, abort);
+      next = l->next;
+      func (l->data);
     }
 }
 
@@ -239,7 +228,7 @@ arm_cut (TcpProxy *self,
   self->cut_armed = n > 0;
   self->cut_budget = n;
   /* Pumps held back by the budget may go on. */
-  kick_all (self);
+  foreach_pair (self, pair_kick);
 }
 
 static guint64
@@ -551,7 +540,7 @@ tcp_proxy_free (TcpProxy *self)
 {
   g_cancellable_cancel (self->cancellable);
   g_socket_listener_close (self->listener);
-  close_all (self, TRUE);
+  foreach_pair (self, pair_reset);
   while (self->accepting || self->pairs.length > 0)
     g_main_context_iteration (self->context, TRUE);
 
@@ -574,7 +563,7 @@ void
 tcp_proxy_cut_all (TcpProxy *self)
 {
   self->n_cuts++;
-  close_all (self, TRUE);
+  foreach_pair (self, pair_reset);
 }
 
 void
@@ -586,7 +575,7 @@ tcp_proxy_set_black_hole (TcpProxy *self,
     return;
   self->black_hole = on;
   if (!on)
-    kick_all (self);
+    foreach_pair (self, pair_kick);
 }
 
 gboolean

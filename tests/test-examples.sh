@@ -12,8 +12,12 @@
 #     talkbot-lines.txt, and exits 0 after --max-replies 1;
 #   - retrieve-roster prints both sides of that subscription, the same in C
 #     and in Python;
-#   - talkbot closes and exits 0 on SIGTERM and SIGINT; sendmsg fails with
-#     a wrong password and refuses an empty message.
+#   - talkbot closes and exits 0 on SIGTERM and SIGINT; sendmsg and
+#     retrieve-roster.py fail with a wrong password, and sendmsg refuses an
+#     empty message;
+#   - without a server, each program refuses bad arguments (a bad JID, a CA
+#     file it cannot read, a lines file with nothing to say or not in UTF-8)
+#     with exit status 2 and a message, in C and in Python.
 #
 # Prints TAP; exits 1 if a check failed. Background programs are ended by
 # their pid on exit.
@@ -103,12 +107,13 @@ finish () {
   return 124
 }
 
-# run NAME COMMAND...: runs COMMAND with a time limit, output in
-# $tmp/NAME.out and $tmp/NAME.err; its status in $status.
+# run NAME COMMAND...: runs COMMAND with a time limit, on the caller's
+# standard input, output in $tmp/NAME.out and $tmp/NAME.err; its status in
+# $status.
 run () {
   local name=$1
   shift
-  timeout 60 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err" </dev/null
+  timeout 60 "$@" >"$tmp/$name.out" 2>"$tmp/$name.err"
   status=$?
 }
 
@@ -197,9 +202,8 @@ test_server () {
     grep -q "^Approved the subscription of $alice\$" "$tmp/$s-talkbot.out"
 
   logs="$tmp/$s-sendmsg.out $tmp/$s-sendmsg.err"
-  echo "Hello, bot in C!" | XMPP_PASSWORD=alicepass timeout 60 \
-    "$sendmsg" "${options[@]}" "$alice" "$bob" >"$tmp/$s-sendmsg.out" 2>"$tmp/$s-sendmsg.err"
-  check "$s: sendmsg (C) as alice to bob exits 0" equals $? 0
+  XMPP_PASSWORD=alicepass run "$s-sendmsg" "$sendmsg" "${options[@]}" "$alice" "$bob" <<<"Hello, bot in C!"
+  check "$s: sendmsg (C) as alice to bob exits 0" equals $status 0
   check "$s: sendmsg (C) says it sent" grep -qx "Sent to $bob" "$tmp/$s-sendmsg.out"
 
   logs="$tmp/$s-talkbot.out $tmp/$s-talkbot.err"
@@ -244,10 +248,9 @@ test_server () {
     grep -q "^Approved the subscription of $carol\$" "$tmp/$s-talkbot-py.out"
 
   logs="$tmp/$s-sendmsg-py.out $tmp/$s-sendmsg-py.err"
-  echo "Hello, bot in Python!" | XMPP_PASSWORD=alicepass timeout 60 \
-    "$python" "$examples/sendmsg.py" "${options[@]}" "$alice" "$bob" \
-    >"$tmp/$s-sendmsg-py.out" 2>"$tmp/$s-sendmsg-py.err"
-  check "$s: sendmsg.py as alice to bob exits 0" equals $? 0
+  XMPP_PASSWORD=alicepass run "$s-sendmsg-py" "$python" "$examples/sendmsg.py" "${options[@]}" "$alice" "$bob" \
+    <<<"Hello, bot in Python!"
+  check "$s: sendmsg.py as alice to bob exits 0" equals $status 0
   check "$s: sendmsg.py says it sent" grep -qx "Sent to $bob" "$tmp/$s-sendmsg-py.out"
 
   logs="$tmp/$s-talkbot-py.out $tmp/$s-talkbot-py.err"
@@ -276,15 +279,50 @@ test_server () {
 
   # Failures are reported.
   logs="$tmp/$s-wrong-password.out $tmp/$s-wrong-password.err"
-  echo "Let me in" | XMPP_PASSWORD=wrongpass timeout 60 \
-    "$sendmsg" "${options[@]}" "$alice" "$bob" >"$tmp/$s-wrong-password.out" 2>"$tmp/$s-wrong-password.err"
-  check "$s: sendmsg (C) with a wrong password exits 1" equals $? 1
+  XMPP_PASSWORD=wrongpass run "$s-wrong-password" "$sendmsg" "${options[@]}" "$alice" "$bob" <<<"Let me in"
+  check "$s: sendmsg (C) with a wrong password exits 1" equals $status 1
   check "$s: sendmsg (C) says the login failed" grep -q "^Login failed: " "$tmp/$s-wrong-password.err"
 
+  logs="$tmp/$s-wrong-password-py.out $tmp/$s-wrong-password-py.err"
+  XMPP_PASSWORD=wrongpass run "$s-wrong-password-py" "$python" "$examples/retrieve-roster.py" "${options[@]}" \
+    "$alice" </dev/null
+  check "$s: retrieve-roster.py with a wrong password exits 1" equals $status 1
+  check "$s: retrieve-roster.py says the login failed" grep -q "^Login failed: " "$tmp/$s-wrong-password-py.err"
+
   logs="$tmp/$s-empty.out $tmp/$s-empty.err"
-  XMPP_PASSWORD=alicepass run "$s-empty" "$sendmsg" "${options[@]}" "$alice" "$bob"
+  XMPP_PASSWORD=alicepass run "$s-empty" "$sendmsg" "${options[@]}" "$alice" "$bob" </dev/null
   check "$s: sendmsg (C) refuses an empty message" equals $status 2
 }
+
+# bad_input NAME TEXT COMMAND...: COMMAND, given a message on standard
+# input, refuses its arguments with exit status 2 and a message that
+# contains TEXT (in any case), before it connects anywhere.
+bad_input () {
+  local name=$1 text=$2
+  shift 2
+  logs="$tmp/bad-$name.out $tmp/bad-$name.err"
+  XMPP_PASSWORD=alicepass run "bad-$name" "$@" <<<"Hello"
+  [ "$status" = 2 ] && grep -qiF -- "$text" "$tmp/bad-$name.err"
+}
+
+check "retrieve-roster (C) refuses a bad JID" \
+  bad_input roster-jid localpart "$retrieve_roster" @localhost
+check "retrieve-roster.py refuses a bad JID" \
+  bad_input roster-jid-py localpart "$python" "$examples/retrieve-roster.py" @localhost
+check "sendmsg (C) refuses a CA file it cannot read" \
+  bad_input sendmsg-ca missing.pem "$sendmsg" --ca-file "$tmp/missing.pem" alice@localhost bob@localhost
+check "sendmsg.py refuses a CA file it cannot read" \
+  bad_input sendmsg-ca-py missing.pem "$python" "$examples/sendmsg.py" --ca-file "$tmp/missing.pem" \
+  alice@localhost bob@localhost
+check "talkbot (C) refuses a lines file with nothing to say" \
+  bad_input talkbot-empty "nothing to say" "$talkbot" bob@localhost /dev/null
+check "talkbot.py refuses a lines file with nothing to say" \
+  bad_input talkbot-empty-py "nothing to say" "$python" "$examples/talkbot.py" bob@localhost /dev/null
+printf 'Hello\n\377\n' >"$tmp/latin1.txt"
+check "talkbot (C) refuses a lines file that is not UTF-8" \
+  bad_input talkbot-latin1 utf-8 "$talkbot" bob@localhost "$tmp/latin1.txt"
+check "talkbot.py refuses a lines file that is not UTF-8" \
+  bad_input talkbot-latin1-py utf-8 "$python" "$examples/talkbot.py" bob@localhost "$tmp/latin1.txt"
 
 servers=0
 for env in "${XMPP_PROSODY_ENV:-}" "${XMPP_EJABBERD_ENV:-}"; do
